@@ -1,0 +1,277 @@
+"""Dropping page boilerplate from plain text, keeping a map back to the original offsets.
+
+This is the first pass: a curated list of page-furniture phrases (navigation, share and
+follow prompts, "Continue Reading", "Products You May Like", ...), lists of headlines
+under a "Related"/"Trending"-style header, page-title lines (``Title | Site``) and
+section labels at the head of an article. Every decision is made per line and recorded
+with its reason, so ``neardup strip --explain`` can show it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from neardup.normalize import normalize
+
+# Lines that are page furniture wherever they appear (matched whole, after normalising
+# and dropping trailing punctuation).
+_FURNITURE = regex.compile(
+    r"""
+    connect\ with\ us | published | posted | updated | on | by | share | tweet | email
+    | share\ this(\ (article|story|page))? | share\ on\ \w+ | tap\ here | click\ here
+    | continue\ reading | read\ more | read\ next | next\ (article|story) | up\ next
+    | read\ (the\ )?original\ article(\ here)? | products\ you\ may\ like
+    | advertisement | sponsored(\ content)? | skip\ to(\ main)?\ content
+    | follow\ us(\ on\ \w+)? | follow\ [\w.\ ]{1,40}\ on\ (whatsapp|twitter|x|facebook
+      |instagram|telegram|linkedin|youtube|tiktok|threads|bluesky)
+    | follow\ (latest|live|our\ live\ coverage)\b.*
+    | keep\ up\ with\ (all\ )?the\ latest\ news\b.*
+    | please\ use\ [\w\ ]{1,30}\ browser\ for\ a\ more\ accessible\ video\ player
+    | (photo|image|video)[-\ ]?(slider|gallery|carousel)(\ visuali[sz]ation)?
+    | more\ on\ [\w'\ ]{1,30}
+    | (sign\ up|subscribe)(\ (for|to)\b.*)? | (we\ use|accept(\ all)?)\ cookies\b.*
+    | (©|\(c\)|copyright)\s*\d{4}\b.* | all\ rights\ reserved
+    """,
+    regex.VERBOSE,
+)
+
+# Headers under which sites list other headlines; the list that follows goes too.
+_LIST_HEADER = regex.compile(
+    r"""
+    articles\ you\ may\ like | you\ (may|might)\ also\ like | related(\ (articles|stories
+    |posts|news|content|reading|coverage))? | trending(\ now|\ stories)? | most\ (read
+    |popular|viewed) | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
+    | more\ (stories|news|from\ [\w'\ ]{1,30}) | read\ more\ from\ [\w'\ ]{1,30}
+    | popular\ (now|stories) | editor'?s\ picks?
+    """,
+    regex.VERBOSE,
+)
+
+# "Headline | Site Name": a page title, not article text.
+_PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
+_SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
+_TRAILING = regex.compile(r"[\s.:!?…»>›→|-]+$")
+_SPACES = regex.compile(r"\s+")
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+_SENTENCE_END = regex.compile(r"\.[\"')\]]*$")
+_HEADLINE_MAX_WORDS = 30
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a text: ``[start, end)`` code points, without its line break."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        """Whether the line holds only whitespace."""
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line cleaning removed: its span in the original text and why."""
+
+    span: tuple[int, int]
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Text with boilerplate removed, and the way back to the original.
+
+    Attributes:
+        original: The text cleaning started from.
+        text: The kept lines; paragraphs (lines that had a blank or dropped line between
+            them) are separated by a blank line, other lines by a line break.
+        pieces: ``(clean_start, original_start, length)`` for each kept line: the
+            cleaned text ``text[clean_start:clean_start + length]`` equals
+            ``original[original_start:original_start + length]``.
+        dropped: The removed lines, with reasons, in order.
+    """
+
+    original: str
+    text: str
+    pieces: tuple[tuple[int, int, int], ...]
+    dropped: tuple[Dropped, ...]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """``[start, end)`` in the original from the first kept line to the last."""
+        if not self.pieces:
+            return (0, 0)
+        last = self.pieces[-1]
+        return (self.pieces[0][1], last[1] + last[2])
+
+    def to_original(self, offset: int) -> int:
+        """Map an offset in :attr:`text` to the matching offset in :attr:`original`.
+
+        Offsets inside a kept line map exactly; an offset in a separator between kept
+        lines maps to the end of the line before it.
+        """
+        if not self.pieces:
+            return 0
+        index = bisect.bisect_right(self.pieces, offset, key=lambda piece: piece[0]) - 1
+        clean_start, original_start, length = self.pieces[max(index, 0)]
+        return original_start + min(max(offset - clean_start, 0), length)
+
+
+def split_lines(text: str) -> list[Line]:
+    r"""The lines of a text with their spans (``\\n``, ``\\r\\n`` and ``\\r`` all end lines)."""
+    lines: list[Line] = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(Line(start, match.start(), text[start : match.start()]))
+        start = match.end()
+    if start < len(text):
+        lines.append(Line(start, len(text), text[start:]))
+    return lines
+
+
+def line_key(text: str) -> str:
+    """A line's comparison form: normalised, spaces collapsed, trailing punctuation gone."""
+    key: str = _TRAILING.sub("", _SPACES.sub(" ", normalize(text)).strip())
+    return key
+
+
+def classify(lines: Sequence[Line]) -> list[str | None]:
+    """Why each line is boilerplate, or ``None`` for a line to keep (blank lines too)."""
+    reasons: list[str | None] = [None] * len(lines)
+    keys = [line_key(line.text) for line in lines]
+    index = 0
+    while index < len(lines):
+        key = keys[index]
+        if not key:
+            index += 1
+            continue
+        if _LIST_HEADER.fullmatch(key):
+            reasons[index] = f"list header {lines[index].text.strip()!r}"
+            index = _drop_list(lines, keys, reasons, index)
+            continue
+        if _FURNITURE.fullmatch(key):
+            reasons[index] = f"page furniture {lines[index].text.strip()!r}"
+        elif _PAGE_TITLE.match(lines[index].text.strip()):
+            reasons[index] = "page title"
+        index += 1
+    return reasons
+
+
+def _drop_list(
+    lines: Sequence[Line], keys: Sequence[str], reasons: list[str | None], header: int
+) -> int:
+    """Drop the headline list after a list header; return the index to go on from."""
+    block = _block_after(lines, header + 1)
+    if not block:
+        # The header stands alone: the list is the next block, if it is one (two or more
+        # headline-like lines; a single line is more likely a subheading of the article).
+        gap = header + 1
+        while gap < len(lines) and lines[gap].blank:
+            gap += 1
+        block = _block_after(lines, gap)
+        if len(block) < 2:
+            return header + 1
+    if not all(_headline_like(lines[i].text) for i in block):
+        return header + 1
+    title = lines[header].text.strip()
+    for i in block:
+        reasons[i] = f"headline list under {title!r}"
+    return block[-1] + 1
+
+
+def _block_after(lines: Sequence[Line], start: int) -> list[int]:
+    """Indices of the run of non-blank lines starting at ``start``."""
+    block = []
+    while start < len(lines) and not lines[start].blank:
+        block.append(start)
+        start += 1
+    return block
+
+
+def _headline_like(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped.split()) <= _HEADLINE_MAX_WORDS and not stripped.endswith(".")
+
+
+def is_sentence_like(text: str) -> bool:
+    """Whether a line reads as running text rather than a label or a title."""
+    stripped = text.strip()
+    return bool(_SENTENCE_END.search(stripped)) or len(stripped.split()) > _HEADLINE_MAX_WORDS // 2
+
+
+def drop_head_labels(lines: Sequence[Line], reasons: list[str | None]) -> None:
+    """Drop an article's header furniture above its first sentence.
+
+    Section labels ("World", "US News") and a title repeated in the header go; the
+    first copy of the title stays.
+    """
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        if line.blank or reasons[index] is not None:
+            continue
+        if is_sentence_like(line.text):
+            return
+        stripped = line.text.strip()
+        key = line_key(stripped)
+        if _SECTION_LABEL.fullmatch(stripped):
+            reasons[index] = f"section label {stripped!r}"
+        elif key in seen:
+            reasons[index] = "repeated title"
+        seen.add(key)
+
+
+def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -> CleanText:
+    """Assemble a :class:`CleanText` from lines and their reasons (``None`` keeps a line)."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    dropped: list[Dropped] = []
+    position = 0
+    gap = False
+    for line, reason in zip(lines, reasons, strict=True):
+        if reason is not None:
+            dropped.append(Dropped((line.start, line.end), reason))
+            gap = True
+            continue
+        if line.blank:
+            gap = True
+            continue
+        # Keep the line's own text exactly (spans slice the original), minus edge spaces.
+        leading = len(line.text) - len(line.text.lstrip())
+        content = line.text.strip()
+        if pieces:
+            separator = "\n\n" if gap else "\n"
+            parts.append(separator)
+            position += len(separator)
+        pieces.append((position, line.start + leading, len(content)))
+        parts.append(content)
+        position += len(content)
+        gap = False
+    return CleanText(original, "".join(parts), tuple(pieces), tuple(dropped))
+
+
+def clean(text: str) -> CleanText:
+    r"""Remove page boilerplate from plain text.
+
+    Args:
+        text: A page's text.
+
+    Returns:
+        The cleaned text, its map back to ``text`` and the dropped lines with reasons.
+
+    Example:
+        >>> result = clean("Connect with us\\n\\nThe story begins here.\\n\\nContinue Reading")
+        >>> result.text
+        'The story begins here.'
+        >>> [d.reason for d in result.dropped]
+        ["page furniture 'Connect with us'", "page furniture 'Continue Reading'"]
+    """
+    lines = split_lines(text)
+    reasons = classify(lines)
+    drop_head_labels(lines, reasons)
+    return build(text, lines, reasons)

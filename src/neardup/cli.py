@@ -1,0 +1,163 @@
+"""The ``neardup`` command line: a thin layer over the library.
+
+Results go to stdout; errors and logs to stderr. Library exceptions become messages here,
+in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from neardup._version import __version__
+from neardup.config import KEEP_POLICIES, Config
+from neardup.documents import DEFAULT_INCLUDE, read_documents
+from neardup.errors import ConfigError, NeardupError
+from neardup.pipeline import find_duplicates
+from neardup.report import dumps, scan_to_dict, scan_to_text
+
+EXIT_OK = 0
+EXIT_TROUBLE = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _sketch_options(function: F) -> F:
+    """Options shared by every command that finds duplicates."""
+    defaults = Config()
+    options = [
+        click.option(
+            "--threshold",
+            type=float,
+            help=f"Jaccard similarity that makes copies. [default: {defaults.threshold}]",
+        ),
+        click.option(
+            "--containment",
+            type=float,
+            help="Share of the smaller article inside the larger that makes copies. "
+            f"[default: {defaults.containment}]",
+        ),
+        click.option("--no-containment", is_flag=True, help="Match on Jaccard similarity only."),
+        click.option(
+            "--num-perm", type=int, help=f"MinHash permutations. [default: {defaults.num_perm}]"
+        ),
+        click.option(
+            "--shingle",
+            "shingle_size",
+            type=int,
+            help=f"Words per shingle. [default: {defaults.shingle_size}]",
+        ),
+        click.option(
+            "--min-shingles",
+            type=int,
+            help=f"Skip articles with fewer shingles. [default: {defaults.min_shingles}]",
+        ),
+        click.option("--bands", type=int, help="LSH bands (with --rows) [default: derived]."),
+        click.option("--rows", type=int, help="LSH rows per band (with --bands)."),
+        click.option(
+            "--keep",
+            type=click.Choice(KEEP_POLICIES),
+            help=f"Which copy to keep. [default: {defaults.keep}]",
+        ),
+        click.option("--no-split", is_flag=True, help="Do not split multi-article pages."),
+        click.option("--seed", type=int, help=f"Hash seed. [default: {defaults.seed}]"),
+        click.option(
+            "--include",
+            multiple=True,
+            metavar="GLOB",
+            help=f"Files to read in folders (repeatable). [default: {' '.join(DEFAULT_INCLUDE)}]",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Files or folders to skip (repeatable).",
+        ),
+        click.option(
+            "--keep-going", is_flag=True, help="Exit 0 even when some inputs could not be read."
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def config_from_options(options: dict[str, Any]) -> Config:
+    """The config the command-line options ask for (unset options keep their defaults)."""
+    settings: dict[str, Any] = {
+        name: options[name]
+        for name in (
+            "threshold", "containment", "num_perm", "shingle_size", "min_shingles",
+            "bands", "rows", "keep", "seed",
+        )
+        if options.get(name) is not None
+    }  # fmt: skip
+    if options.get("no_containment"):
+        settings["containment"] = None
+    if options.get("no_split"):
+        settings["split"] = False
+    return Config.from_mapping(settings, source="command line")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="neardup")
+def cli() -> None:
+    """Find near-duplicate articles in scraped text and show what differs."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@_sketch_options
+def scan(paths: tuple[str, ...], output_format: str, **options: Any) -> None:
+    """Report clusters of near-duplicate articles in PATHS.
+
+    PATHS are files, folders (read recursively) or JSONL files of {"id", "text"}
+    records; "-" reads JSONL from standard input.
+    """
+    try:
+        config = config_from_options(options)
+    except ConfigError as bad_setting:
+        raise click.UsageError(str(bad_setting)) from bad_setting
+    include = options["include"] or DEFAULT_INCLUDE
+    read = read_documents(paths, include=include, exclude=options["exclude"])
+    for input_error in read.errors:
+        click.echo(f"neardup: error: {input_error}", err=True)
+    try:
+        result = find_duplicates(read.documents, config)
+    except NeardupError as problem:
+        click.echo(f"neardup: error: {problem}", err=True)
+        sys.exit(EXIT_TROUBLE)
+    if output_format == "json":
+        click.echo(dumps(scan_to_dict(result, read.errors)))
+    else:
+        click.echo(scan_to_text(result, read.errors), nl=False)
+    if read.errors and not options["keep_going"]:
+        sys.exit(EXIT_TROUBLE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="neardup")
+    except SystemExit as exit_:
+        if exit_.code is None:
+            return EXIT_OK
+        return exit_.code if isinstance(exit_.code, int) else EXIT_TROUBLE
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The settings every stage of neardup shares, in one frozen, validated dataclass."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal, get_args
+
+from neardup.errors import ConfigError
+
+KeepPolicy = Literal["longest", "first", "shortest", "oldest", "newest"]
+KEEP_POLICIES: tuple[str, ...] = get_args(KeepPolicy)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for finding near-duplicates.
+
+    Text settings (``shingle_size``, ``seed``) decide what a shingle is; sketch settings
+    (``num_perm``, ``bands``, ``rows``) decide how candidates are found; match settings
+    (``threshold``, ``containment``) decide what counts as a copy. Only the match settings
+    change results beyond the approximation LSH makes; every candidate is verified exactly.
+
+    Attributes:
+        threshold: Two articles are copies when the Jaccard similarity of their shingle
+            sets is at least this.
+        containment: ...or when at least this share of the smaller article's shingles is
+            in the larger one (abridged copies, copies embedded in longer pages).
+            ``None`` turns containment matching off.
+        max_size_ratio: Containment candidates are searched for up to this ratio between
+            the larger and the smaller article's shingle counts; it sets how low a
+            Jaccard similarity the LSH index must still catch.
+        shingle_size: Words per shingle (characters, for scripts written without spaces).
+        num_perm: MinHash permutations per signature.
+        bands: LSH bands; ``None`` derives bands and rows from the thresholds.
+        rows: LSH rows per band; set together with ``bands``.
+        max_bucket: LSH buckets with more articles than this are capped: only the first
+            ``max_bucket`` articles (in id order) of such a bucket form candidate pairs.
+        min_shingles: Articles with fewer shingles are reported as too short, never matched.
+        split: Split pages that hold several articles into their articles.
+        keep: Which copy of a cluster to keep: ``longest`` (most article text after
+            cleaning), ``first`` (id order), ``shortest``, ``oldest`` or ``newest``
+            (file modification time). Ties break on id.
+        seed: Seed of the shingle hash and of the MinHash permutations.
+    """
+
+    threshold: float = 0.7
+    containment: float | None = 0.8
+    max_size_ratio: float = 4.0
+    shingle_size: int = 5
+    num_perm: int = 128
+    bands: int | None = None
+    rows: int | None = None
+    max_bucket: int = 200
+    min_shingles: int = 20
+    split: bool = True
+    keep: KeepPolicy = "longest"
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        _check_fraction("threshold", self.threshold)
+        if self.containment is not None:
+            _check_fraction("containment", self.containment)
+        if not isinstance(self.max_size_ratio, (int, float)) or self.max_size_ratio < 1:
+            raise ConfigError(
+                f"'max_size_ratio' must be a number of at least 1 (got {self.max_size_ratio!r})"
+            )
+        _check_int("shingle_size", self.shingle_size, 1)
+        _check_int("num_perm", self.num_perm, 2)
+        _check_int("max_bucket", self.max_bucket, 2)
+        _check_int("min_shingles", self.min_shingles, 1)
+        _check_int("seed", self.seed, 0)
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError(
+                f"'bands' and 'rows' must be set together (got bands={self.bands!r}, "
+                f"rows={self.rows!r})"
+            )
+        if self.bands is not None and self.rows is not None:
+            _check_int("bands", self.bands, 1)
+            _check_int("rows", self.rows, 1)
+            if self.bands * self.rows > self.num_perm:
+                raise ConfigError(
+                    f"'bands' x 'rows' must be at most num_perm={self.num_perm} "
+                    f"(got {self.bands} x {self.rows} = {self.bands * self.rows})"
+                )
+        if not isinstance(self.split, bool):
+            raise ConfigError(f"'split' must be true or false (got {self.split!r})")
+        if self.keep not in KEEP_POLICIES:
+            raise ConfigError(
+                f"'keep' must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})"
+            )
+
+    @property
+    def candidate_threshold(self) -> float:
+        """The lowest Jaccard similarity the LSH index is tuned to catch.
+
+        A copy whose ``c`` share of shingles is inside an article ``k`` times its size has
+        Jaccard ``c / (1 + k - c)``; containment matching needs candidates down to that.
+        """
+        if self.containment is None:
+            return self.threshold
+        implied = self.containment / (1.0 + self.max_size_ratio - self.containment)
+        return min(self.threshold, implied)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a plain, JSON-ready dict (the ``config`` of reports)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, source: str = "settings") -> Config:
+        """Build a config from a mapping, rejecting unknown keys.
+
+        Args:
+            values: Setting names (``-`` or ``_`` separated) and values.
+            source: Where the values came from, for error messages.
+
+        Raises:
+            ConfigError: A key is unknown or a value is invalid.
+        """
+        known = {field.name for field in fields(cls)}
+        normalised = {str(key).replace("-", "_"): value for key, value in values.items()}
+        unknown = sorted(set(normalised) - known)
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            )
+        return cls(**normalised)
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some settings changed (validated like a new config)."""
+        return dataclasses.replace(self, **changes)
+
+
+def _check_fraction(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ConfigError(f"'{name}' must be a number in (0, 1] (got {value!r})")
+
+
+def _check_int(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"'{name}' must be an integer of at least {minimum} (got {value!r})")

@@ -1,0 +1,193 @@
+"""Reading documents: folders of text files, JSONL files and JSONL on standard input."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from neardup.errors import InputError
+
+DEFAULT_INCLUDE: tuple[str, ...] = ("*.txt", "*.md")
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl",)
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document.
+
+    Attributes:
+        id: Its id: the file's path relative to the scanned root (``/``-separated), or the
+            ``id`` of a JSONL record.
+        text: The decoded text; spans elsewhere are code-point offsets into it.
+        path: The file it came from, as shown to people (for JSONL, the JSONL file).
+        mtime: The file's modification time, if it has one.
+    """
+
+    id: str
+    text: str
+    path: str
+    mtime: float | None = None
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Documents read, and the inputs that could not be read.
+
+    Attributes:
+        documents: The documents, in a deterministic order (sorted paths, JSONL lines in
+            file order).
+        errors: One :class:`InputError` per file or record that could not be used.
+    """
+
+    documents: list[Document] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def read_documents(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    stdin: IO[str] | None = None,
+) -> ReadResult:
+    """Read documents from files, folders, JSONL files and standard input.
+
+    Folders are walked recursively in sorted order; a file in them is read when its name
+    (or, for patterns with a ``/``, its path relative to the folder) matches an
+    ``include`` glob and no ``exclude`` glob. ``.jsonl`` files hold one ``{"id", "text"}``
+    record per line; ``-`` reads such records from ``stdin``.
+
+    Ids are paths relative to the folder when exactly one folder is scanned, and the
+    paths as given (joined with the path inside a folder) otherwise.
+
+    Args:
+        paths: Files, folders, or ``-``.
+        include: Globs of files to read inside folders.
+        exclude: Globs of files and folders to skip inside folders.
+        stdin: Where ``-`` reads from (default: ``sys.stdin``).
+
+    Returns:
+        The documents and the errors; reading goes on past a bad file.
+    """
+    result = ReadResult()
+    single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
+    seen: set[str] = set()
+    for given in paths:
+        for document in _read_one(str(given), single_root, include, exclude, stdin, result):
+            if document.id in seen:
+                result.errors.append(
+                    InputError(document.path, f"duplicate document id {document.id!r}")
+                )
+                continue
+            seen.add(document.id)
+            result.documents.append(document)
+    return result
+
+
+def _read_one(
+    given: str,
+    single_root: bool,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    stdin: IO[str] | None,
+    result: ReadResult,
+) -> Iterator[Document]:
+    if given == STDIN:
+        yield from _records(STDIN, (stdin or sys.stdin).read(), None, result)
+        return
+    path = Path(given)
+    if path.is_dir():
+        for file_path in _walk(path, include, exclude):
+            relative = file_path.relative_to(path).as_posix()
+            display = relative if single_root else _join(given, relative)
+            yield from _read_file(file_path, display, result)
+    elif path.exists() or path.is_symlink():
+        yield from _read_file(path, Path(given).as_posix(), result)
+    else:
+        result.errors.append(InputError(given, "no such file or folder"))
+
+
+def _join(root: str, relative: str) -> str:
+    return (Path(root) / relative).as_posix()
+
+
+def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
+    for directory, subdirectories, files in os.walk(root):
+        base = Path(directory)
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not name.startswith(".")
+            and not _matches((base / name).relative_to(root).as_posix(), name, exclude)
+        )
+        for name in sorted(files):
+            relative = (base / name).relative_to(root).as_posix()
+            if _matches(relative, name, include) and not _matches(relative, name, exclude):
+                yield base / name
+
+
+def _matches(relative: str, name: str, patterns: Iterable[str]) -> bool:
+    return any(
+        fnmatch.fnmatchcase(relative if "/" in pattern else name, pattern) for pattern in patterns
+    )
+
+
+def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Document]:
+    try:
+        data = path.read_bytes()
+        mtime = path.stat().st_mtime
+    except OSError as error:
+        result.errors.append(InputError(display, error.strerror or str(error)))
+        return
+    try:
+        text = decode(data, display)
+    except InputError as error:
+        result.errors.append(error)
+        return
+    if path.suffix in JSONL_SUFFIXES:
+        yield from _records(display, text, mtime, result)
+    else:
+        yield Document(id=display, text=text, path=display, mtime=mtime)
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode a file's bytes as UTF-8 (a byte-order mark is dropped).
+
+    Raises:
+        InputError: The bytes are binary or not valid UTF-8.
+    """
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+
+
+def _records(path: str, text: str, mtime: float | None, result: ReadResult) -> Iterator[Document]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            result.errors.append(InputError(where, f"not valid JSON ({error.msg})"))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            result.errors.append(InputError(where, 'expected an object with a string "text"'))
+            continue
+        record_id = record.get("id", f"{path}:{number}")
+        if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
+            result.errors.append(InputError(where, '"id" must be a string or an integer'))
+            continue
+        yield Document(id=str(record_id), text=record["text"], path=path, mtime=mtime)

@@ -1,0 +1,154 @@
+"""The local pipeline: clean, split, sketch, index, verify, cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from neardup.cluster import Cluster, build_clusters
+from neardup.config import Config
+from neardup.documents import Document
+from neardup.lsh import LSHIndex
+from neardup.minhash import MinHasher
+from neardup.segment import Article, split_articles
+from neardup.shingles import shingle_set
+from neardup.verify import verify_pairs
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article that was not compared, and why (``"empty"`` or ``"too short"``)."""
+
+    id: str
+    reason: str
+    shingles: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts from one run (the ``stats`` object of reports)."""
+
+    documents: int = 0
+    articles: int = 0
+    empty: int = 0
+    too_short: int = 0
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+    clusters: int = 0
+    capped_buckets: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts as a dict, in the order reports print them."""
+        return {
+            "documents": self.documents,
+            "articles": self.articles,
+            "empty": self.empty,
+            "too_short": self.too_short,
+            "candidate_pairs": self.candidate_pairs,
+            "verified_pairs": self.verified_pairs,
+            "clusters": self.clusters,
+            "capped_buckets": self.capped_buckets,
+        }
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """The sketched form of articles: shingle sets and MinHash signatures, row by row."""
+
+    articles: list[Article]
+    shingle_sets: list[npt.NDArray[np.uint64]]
+    signatures: npt.NDArray[np.uint32]
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """What :func:`find_duplicates` found.
+
+    Attributes:
+        config: The settings used.
+        clusters: Groups of copies, keep article first, ordered by the keep's id.
+        stats: Counts.
+        skipped: Articles that were empty or too short to compare, by id.
+        articles: Every article, sorted by id.
+    """
+
+    config: Config
+    clusters: list[Cluster]
+    stats: Stats
+    skipped: list[Skipped] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+
+def articles_of(documents: Iterable[Document], config: Config) -> list[Article]:
+    """Clean and split documents into articles, sorted by id."""
+    articles = [
+        article
+        for document in documents
+        for article in split_articles(document, split=config.split)
+    ]
+    articles.sort(key=lambda article: article.id)
+    return articles
+
+
+def sketch(articles: Sequence[Article], config: Config) -> Sketches:
+    """Shingle sets and MinHash signatures of articles (the pure core of every path)."""
+    shingle_sets = [
+        shingle_set(article.text, config.shingle_size, config.seed) for article in articles
+    ]
+    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_sets)
+    return Sketches(list(articles), shingle_sets, signatures)
+
+
+def find_duplicates(documents: Iterable[Document], config: Config | None = None) -> DedupResult:
+    """Find near-duplicate articles among documents.
+
+    Each document is cleaned and (unless ``config.split`` is off) split into articles;
+    articles are shingled and MinHashed, LSH proposes candidate pairs, every candidate is
+    verified exactly, and matches are clustered so that every member matches its
+    cluster's keep article.
+
+    Args:
+        documents: The documents, e.g. ``read_documents([...]).documents``.
+        config: Settings; defaults to ``Config()``.
+
+    Returns:
+        The clusters, counts and skipped articles.
+
+    Example:
+        >>> from neardup import Document, find_duplicates
+        >>> story = " ".join(f"word{i}" for i in range(60))
+        >>> result = find_duplicates([Document("a", story, "a"), Document("b", story, "b")])
+        >>> [member.article.id for member in result.clusters[0].members]
+        ['a', 'b']
+    """
+    config = config or Config()
+    documents = list(documents)
+    articles = articles_of(documents, config)
+    sketches = sketch(articles, config)
+    eligible: list[int] = []
+    skipped: list[Skipped] = []
+    for index, (article, shingles) in enumerate(zip(articles, sketches.shingle_sets, strict=True)):
+        if len(shingles) >= config.min_shingles:
+            eligible.append(index)
+        else:
+            reason = "empty" if not article.text.strip() else "too short"
+            skipped.append(Skipped(article.id, reason, len(shingles)))
+    candidates = LSHIndex.from_config(config).candidates(sketches.signatures[eligible])
+    pairs = np.asarray(eligible, dtype=np.int64)[candidates.pairs]
+    edges = verify_pairs(sketches.shingle_sets, pairs)
+    matches = [edge for edge in edges if edge.is_match(config)]
+    clusters = build_clusters(articles, matches, config.keep)
+    stats = Stats(
+        documents=len(documents),
+        articles=len(articles),
+        empty=sum(item.reason == "empty" for item in skipped),
+        too_short=sum(item.reason == "too short" for item in skipped),
+        candidate_pairs=len(edges),
+        verified_pairs=len(matches),
+        clusters=len(clusters),
+        capped_buckets=candidates.capped_buckets,
+    )
+    return DedupResult(config, clusters, stats, skipped, articles)

@@ -1,0 +1,122 @@
+"""Splitting pages that hold several articles into their articles.
+
+Aggregator pages append other stories after the one they are about, each introduced by a
+separator line ("Continue Reading", "Read more", "Up next") and a header block: a section
+label, the title, and byline stubs ("Published", "on", "By", a date). A separator counts
+only when such a byline follows within a few lines, so "Read more" links inside one
+article do not cut it. Each article is cleaned on its own; its span runs from its first
+kept line to its last, in the page's original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from neardup.boilerplate import (
+    CleanText,
+    Line,
+    build,
+    classify,
+    drop_head_labels,
+    line_key,
+    split_lines,
+)
+from neardup.documents import Document
+
+_SEPARATOR = regex.compile(
+    r"continue reading|read more|read next|next (article|story)|up next|more stories"
+)
+_BYLINE = regex.compile(
+    r"published|posted|updated|on|by|by [\p{L}.' -]{2,60}"
+    r"|(published|posted|updated)( on)? .{0,40}\d.{0,40}"
+)
+# How many non-blank lines after a separator may pass before its byline.
+_HEADER_REACH = 6
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a document.
+
+    Attributes:
+        id: The document's id, or ``"<document id>#<k>"`` when the document was split
+            into more than one article.
+        document: The id of the document it is in.
+        path: The document's path.
+        segment: ``k`` for the k-th article of a split document, else ``None``.
+        clean: The article's cleaned text and its map to the document's text.
+        mtime: The document's modification time, if known.
+    """
+
+    id: str
+    document: str
+    path: str
+    segment: int | None
+    clean: CleanText
+    mtime: float | None = None
+
+    @property
+    def text(self) -> str:
+        """The cleaned article text."""
+        return self.clean.text
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """``[start, end)`` of the article in the document's original text."""
+        return self.clean.span
+
+
+def split_articles(document: Document, *, split: bool = True) -> list[Article]:
+    """Clean a document and split it into its articles.
+
+    Args:
+        document: The document.
+        split: Whether to split pages that hold several articles; with ``False`` the
+            whole document is one article.
+
+    Returns:
+        The articles in page order. Parts left empty by cleaning are not articles; a
+        document with no text left gives one empty article (so it can be reported).
+    """
+    lines = split_lines(document.text)
+    reasons = classify(lines)
+    bounds = _article_bounds(lines, reasons) if split else [0]
+    parts = []
+    for index, start in enumerate(bounds):
+        end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
+        part_lines = lines[start:end]
+        part_reasons = list(reasons[start:end])
+        drop_head_labels(part_lines, part_reasons)
+        cleaned = build(document.text, part_lines, part_reasons)
+        if cleaned.text or len(bounds) == 1:
+            parts.append(cleaned)
+    if not parts:
+        parts.append(build(document.text, lines, reasons))
+    single = len(parts) == 1
+    return [
+        Article(
+            id=document.id if single else f"{document.id}#{k}",
+            document=document.id,
+            path=document.path,
+            segment=None if single else k,
+            clean=cleaned,
+            mtime=document.mtime,
+        )
+        for k, cleaned in enumerate(parts)
+    ]
+
+
+def _article_bounds(lines: Sequence[Line], reasons: Sequence[str | None]) -> list[int]:
+    """Line indices where articles start: 0, then each separator followed by a byline."""
+    bounds = [0]
+    keys = [line_key(line.text) for line in lines]
+    for index, key in enumerate(keys):
+        if not _SEPARATOR.fullmatch(key):
+            continue
+        following = [i for i in range(index + 1, len(lines)) if keys[i]][:_HEADER_REACH]
+        if any(_BYLINE.fullmatch(keys[i]) for i in following):
+            bounds.append(index)
+    return bounds
