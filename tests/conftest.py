@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neardup import Document
+
+DATA = Path(__file__).parent / "data"
+SEED_A = "000_ffaa124a4719848a.txt"
+SEED_B = "001_88b114c9c82cdf36.txt"
+
+
+def seed_text(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def story_paragraphs() -> list[str]:
+    """The Sky News story's paragraphs (seed A between its header and its footer)."""
+    text = seed_text(SEED_A)
+    body = text[text.index("While North Korea") : text.index("Read original article here.")]
+    return [paragraph for paragraph in body.split("\n\n") if paragraph.strip()]
+
+
+def docs(**texts: str) -> list[Document]:
+    return [Document(id=name, text=text, path=name) for name, text in texts.items()]
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in (SEED_A, SEED_B):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    return folder

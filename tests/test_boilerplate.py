@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neardup.boilerplate import clean, split_lines
+
+from .conftest import SEED_A, SEED_B, seed_text, story_paragraphs
+
+FURNITURE_A = [
+    "Where have North Korean troops been seen in Russia? | World News",
+    "photo-slider visualization",
+    "Read original article here.",
+    "Products You May Like",
+    "Articles You May Like",
+    "New Delhi air pollution: Schools closed and construction stopped as smog worsens to levels "
+    "far above WHO safety limit | World News",
+    "‘Bring Them Down’ from MUBI sets 2025 Winter Release",
+    "Stocks making biggest moves after hours: NVDA, SNOW and more",
+]
+FURNITURE_B = ["Connect with us", "Published", "on", "More from World", "Continue Reading", "Trending"]
+
+
+def dropped_lines(text: str) -> set[str]:
+    result = clean(text)
+    return {text[start:end].strip() for (start, end) in (d.span for d in result.dropped)}
+
+
+def test_seed_a_furniture_is_dropped_and_the_story_kept() -> None:
+    text = seed_text(SEED_A)
+    result = clean(text)
+    assert set(FURNITURE_A) <= dropped_lines(text)
+    for paragraph in story_paragraphs():
+        for line in paragraph.splitlines():
+            if line.strip() != "photo-slider visualization":
+                assert line in result.text, line
+
+
+def test_seed_b_furniture_is_dropped_and_the_story_kept() -> None:
+    text = seed_text(SEED_B)
+    result = clean(text)
+    assert set(FURNITURE_B) <= dropped_lines(text)
+    kept_story = [p for p in story_paragraphs() if p.strip() != "photo-slider visualization"]
+    for paragraph in kept_story:
+        for line in paragraph.splitlines():
+            assert line in result.text, line
+
+
+def test_a_single_subheading_after_a_list_header_stays() -> None:
+    # "More from World" is furniture; the subheading after it is the article's own.
+    text = "First paragraph of the story.\n\nMore from World\n\nFootage circulating online\n\nMore."
+    result = clean(text)
+    assert "Footage circulating online" in result.text
+    assert "More from World" not in result.text
+
+
+def test_every_drop_has_a_reason() -> None:
+    result = clean(seed_text(SEED_B))
+    reasons = {d.reason.split(" ")[0] for d in result.dropped}
+    assert reasons <= {"page", "list", "headline", "section", "repeated"}
+    assert all(d.reason for d in result.dropped)
+
+
+lines_strategy = st.lists(
+    st.one_of(
+        st.sampled_from(["", "Continue Reading", "Published", "Trending", "Tap here", "World"]),
+        st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=40),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=lines_strategy, newline=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_pieces_map_the_clean_text_back_to_the_original(lines: list[str], newline: str) -> None:
+    original = newline.join(lines)
+    result = clean(original)
+    for clean_start, original_start, length in result.pieces:
+        assert (
+            result.text[clean_start : clean_start + length]
+            == original[original_start : original_start + length]
+        )
+        assert result.to_original(clean_start) == original_start
+        assert result.to_original(clean_start + length) == original_start + length
+    covered = "".join(result.text[s : s + n] for s, _, n in result.pieces)
+    assert covered == result.text.replace("\n", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_lines_cover_the_text(text: str) -> None:
+    lines = split_lines(text)
+    for line in lines:
+        assert text[line.start : line.end] == line.text
+        assert "\n" not in line.text and "\r" not in line.text
+    assert "".join(line.text for line in lines) == text.replace("\r", "").replace("\n", "")

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from neardup import InputError, read_documents
+
+
+def write(root: Path, name: str, data: bytes | str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def test_folder_ids_are_relative_and_sorted(tmp_path: Path) -> None:
+    write(tmp_path, "b.txt", "bee")
+    write(tmp_path, "sub/a.md", "ay")
+    write(tmp_path, "sub/skip.html", "<p>x</p>")
+    write(tmp_path, ".hidden/c.txt", "hidden")
+    result = read_documents([tmp_path])
+    assert [d.id for d in result.documents] == ["b.txt", "sub/a.md"]
+    assert result.errors == []
+
+
+def test_include_and_exclude_globs(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "a")
+    write(tmp_path, "drafts/b.txt", "b")
+    write(tmp_path, "c.html", "c")
+    result = read_documents([tmp_path], include=["*.txt", "*.html"], exclude=["drafts"])
+    assert [d.id for d in result.documents] == ["a.txt", "c.html"]
+
+
+def test_several_paths_keep_their_prefix(tmp_path: Path) -> None:
+    write(tmp_path, "x/a.txt", "a")
+    write(tmp_path, "y/a.txt", "a")
+    result = read_documents([tmp_path / "x", tmp_path / "y"])
+    assert [d.id for d in result.documents] == [
+        (tmp_path / "x" / "a.txt").as_posix(),
+        (tmp_path / "y" / "a.txt").as_posix(),
+    ]
+
+
+def test_jsonl_files_and_stdin(tmp_path: Path) -> None:
+    records = [{"id": "r1", "text": "one"}, {"id": 2, "text": "two"}, {"text": "no id"}]
+    write(tmp_path, "c.jsonl", "\n".join(json.dumps(r) for r in records) + "\n\n{oops\n")
+    result = read_documents([tmp_path / "c.jsonl"])
+    assert [(d.id, d.text) for d in result.documents] == [
+        ("r1", "one"), ("2", "two"), (f"{(tmp_path / 'c.jsonl').as_posix()}:3", "no id"),
+    ]  # fmt: skip
+    assert len(result.errors) == 1
+    assert result.errors[0].path.endswith("c.jsonl:5")
+    assert "not valid JSON" in result.errors[0].reason
+    piped = read_documents(["-"], stdin=io.StringIO('{"id": "s", "text": "from stdin"}\n'))
+    assert [(d.id, d.path) for d in piped.documents] == [("s", "-")]
+
+
+def test_bad_files_are_listed_and_reading_goes_on(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", "fine")
+    write(tmp_path, "latin1.txt", "caf\xe9".encode("latin-1"))
+    write(tmp_path, "binary.txt", b"\x00\x01\x02")
+    write(tmp_path, "bom.txt", "\ufeffwith bom".encode())
+    result = read_documents([tmp_path, tmp_path / "missing.txt"])
+    assert [d.text for d in result.documents] == ["with bom", "fine"]
+    problems = {Path(e.path).name: e.reason for e in result.errors}
+    assert problems == {
+        "binary.txt": "binary file (contains NUL bytes), not text",
+        "latin1.txt": "not valid UTF-8 (byte 0xe9 at offset 3)",
+        "missing.txt": "no such file or folder",
+    }
+    assert all(isinstance(e, OSError) for e in result.errors)
+
+
+def test_duplicate_ids_are_errors(tmp_path: Path) -> None:
+    write(tmp_path, "d.jsonl", '{"id": "x", "text": "a"}\n{"id": "x", "text": "b"}\n')
+    result = read_documents([tmp_path / "d.jsonl"])
+    assert [d.text for d in result.documents] == ["a"]
+    assert isinstance(result.errors[0], InputError)
+    assert "duplicate document id 'x'" in result.errors[0].reason
+
+
+def test_original_line_endings_are_kept(tmp_path: Path) -> None:
+    write(tmp_path, "crlf.txt", b"one\r\ntwo\r\n")
+    assert read_documents([tmp_path]).documents[0].text == "one\r\ntwo\r\n"

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch.lsh import _optimal_param
+
+from neardup import Config, LSHIndex, MinHasher, optimal_bands
+from neardup.errors import ConfigError
+from neardup.lsh import collision_probability
+from neardup.shingles import shingle_set
+
+from .conftest import story_paragraphs
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.5, 0.7, 0.9])
+def test_optimal_bands_agree_with_datasketch(threshold: float) -> None:
+    ours = optimal_bands(threshold, 128)
+    theirs = _optimal_param(threshold, 128, 0.5, 0.5)
+    assert ours == tuple(theirs)
+
+
+def test_default_index_catches_the_containment_jaccard_band() -> None:
+    index = LSHIndex.from_config(Config())
+    # A copy 80% inside a page four times its size has Jaccard 0.8 / 4.2 ~ 0.19.
+    assert collision_probability(0.4, index.bands, index.rows) > 0.99
+    assert collision_probability(0.05, index.bands, index.rows) < 0.1
+
+
+def test_explicit_bands_and_rows_win() -> None:
+    index = LSHIndex.from_config(Config(bands=16, rows=8))
+    assert (index.bands, index.rows) == (16, 8)
+
+
+def signatures_of(texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
+    return MinHasher(128, 1).signatures([shingle_set(t) for t in texts])
+
+
+def test_copies_become_candidates_and_unrelated_texts_do_not() -> None:
+    paragraphs = story_paragraphs()
+    full = "\n\n".join(paragraphs)
+    edited = full.replace("North Korean", "DPRK", 3)
+    other = "\n\n".join(f"Paragraph {i} about the weather in town {i * 7}." for i in range(40))
+    candidates = LSHIndex.from_config(Config()).candidates(signatures_of([full, other, edited]))
+    assert candidates.pairs.tolist() == [[0, 2]]
+    assert candidates.capped_buckets == 0
+
+
+def test_oversized_buckets_are_capped_deterministically() -> None:
+    text = "\n\n".join(story_paragraphs())
+    signatures = signatures_of([text] * 6)
+    index = LSHIndex(bands=4, rows=4, max_bucket=3)
+    first = index.candidates(signatures)
+    second = index.candidates(signatures.copy())
+    assert first.pairs.tolist() == [[0, 1], [0, 2], [1, 2]]
+    assert first.capped_buckets == 4
+    assert np.array_equal(first.pairs, second.pairs)
+
+
+def test_band_keys_need_enough_signature_values() -> None:
+    with pytest.raises(ConfigError, match="need 160"):
+        LSHIndex(bands=20, rows=8).band_keys(np.zeros((2, 128), dtype=np.uint32))

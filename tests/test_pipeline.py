@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import pytest
+
+from neardup import Config, Document, find_duplicates, read_documents
+from neardup.shingles import shingle_set
+from neardup.verify import similarity
+
+from .conftest import SEED_A, SEED_B, docs, seed_text, story_paragraphs
+
+
+def member_ids(result_cluster: object) -> list[str]:
+    return [m.article.id for m in result_cluster.members]  # type: ignore[attr-defined]
+
+
+def assert_every_member_matches_its_keep(documents: list[Document], config: Config) -> None:
+    result = find_duplicates(documents, config)
+    texts = {a.id: a.text for a in result.articles}
+    for cluster in result.clusters:
+        keep = shingle_set(texts[cluster.keep.id], config.shingle_size, config.seed)
+        for member in cluster.members[1:]:
+            mine = shingle_set(texts[member.article.id], config.shingle_size, config.seed)
+            jaccard, inside, _ = similarity(mine, keep)
+            assert jaccard == pytest.approx(member.jaccard)
+            assert inside == pytest.approx(member.containment)
+            big_in_small = similarity(keep, mine)[1]
+            assert jaccard >= config.threshold or max(inside, big_in_small) >= (
+                config.containment or 2.0
+            )
+
+
+def test_seeds_form_one_cluster_of_the_story(seeds_dir: object) -> None:
+    read = read_documents([seeds_dir])  # type: ignore[list-item]
+    result = find_duplicates(read.documents)
+    assert len(result.clusters) == 1
+    assert sorted(member_ids(result.clusters[0])) == [SEED_A, f"{SEED_B}#0"]
+    assert result.stats.documents == 2
+    assert result.stats.articles == 5
+
+
+def test_seeds_without_splitting_are_found_by_containment(seeds_dir: object) -> None:
+    read = read_documents([seeds_dir])  # type: ignore[list-item]
+    config = Config(split=False)
+    result = find_duplicates(read.documents, config)
+    assert len(result.clusters) == 1
+    cluster = result.clusters[0]
+    assert cluster.keep.id == SEED_B  # the longer page
+    copy = cluster.members[1]
+    assert copy.article.id == SEED_A
+    assert copy.jaccard < config.threshold  # Jaccard alone would miss it ...
+    assert copy.containment >= 0.9  # ... containment finds it
+
+
+def test_the_seeds_are_missed_with_containment_off_and_no_split(seeds_dir: object) -> None:
+    read = read_documents([seeds_dir])  # type: ignore[list-item]
+    result = find_duplicates(read.documents, Config(split=False, containment=None))
+    assert result.clusters == []
+
+
+def test_the_two_irish_election_articles_are_not_copies() -> None:
+    text = seed_text(SEED_B)
+    result = find_duplicates([Document(SEED_B, text, SEED_B)])
+    assert result.clusters == []
+    ireland_1, ireland_2 = (a for a in result.articles if a.segment in (1, 3))
+    jaccard, one_in_two, two_in_one = similarity(shingle_set(ireland_1.text), shingle_set(ireland_2.text))
+    assert 0.1 < jaccard < 0.3 and max(one_in_two, two_in_one) < 0.5
+
+
+def test_an_abridged_copy_clusters_with_the_full_article() -> None:
+    paragraphs = story_paragraphs()
+    full = "\n\n".join(paragraphs)
+    abridged = "\n\n".join(paragraphs[: len(paragraphs) // 2])
+    result = find_duplicates(docs(full=full, abridged=abridged))
+    assert len(result.clusters) == 1
+    assert member_ids(result.clusters[0]) == ["full", "abridged"]
+    assert result.clusters[0].members[1].containment == pytest.approx(1.0)
+
+
+def test_an_unrelated_article_with_the_same_page_furniture_is_not_a_copy() -> None:
+    page = seed_text(SEED_A)
+    story_b = seed_text(SEED_B)
+    trump = story_b[story_b.index("A man described") : story_b.index("Continue Reading\n\nWorld\n\nIreland’s election")]
+    header = page[: page.index("While North Korea")]
+    footer = page[page.index("Read original article here.") :]
+    same_site = header + trump + "\n\n" + footer
+    result = find_duplicates(docs(story=page, other=same_site))
+    assert result.clusters == []
+    assert result.stats.too_short == 0
+
+
+def chained_documents() -> dict[str, str]:
+    """A~B and B~C match but A and C do not: B holds A's text and C's text."""
+    paragraphs = story_paragraphs()
+    half = len(paragraphs) // 2
+    a = "\n\n".join(paragraphs[:half])
+    c = "\n\n".join(paragraphs[half:])
+    return {"a": a, "b": a + "\n\n" + c, "c": c}
+
+
+@pytest.mark.parametrize("keep", ["longest", "shortest", "first", "oldest", "newest"])
+def test_no_chaining_through_an_intermediary(keep: str) -> None:
+    texts = chained_documents()
+    documents = [
+        Document(name, texts[name], name, mtime=float(i)) for i, name in enumerate(sorted(texts))
+    ]
+    config = Config(keep=keep)  # type: ignore[arg-type]
+    result = find_duplicates(documents, config)
+    assert similarity(shingle_set(texts["a"]), shingle_set(texts["c"]))[0] < 0.05
+    expected = {
+        "longest": [["b", "a", "c"]],  # a and c together only because each matches b
+        "shortest": [["c", "b"]], "first": [["a", "b"]],
+        "oldest": [["a", "b"]], "newest": [["c", "b"]],
+    }  # fmt: skip
+    assert [member_ids(cluster) for cluster in result.clusters] == expected[keep]
+    assert_every_member_matches_its_keep(documents, config)
+
+
+def test_jaccard_chain_is_cut_at_the_keep() -> None:
+    # Sliding windows over the story: neighbours overlap a lot, the ends do not.
+    paragraphs = story_paragraphs()
+    window = 20
+    texts = {f"w{i}": "\n\n".join(paragraphs[i * 3 : i * 3 + window]) for i in range(4)}
+    documents = docs(**texts)
+    config = Config(containment=None, threshold=0.6)
+    result = find_duplicates(documents, config)
+    sets = {name: shingle_set(text) for name, text in texts.items()}
+    # Connected components would chain all four: each window matches the next.
+    assert all(similarity(sets[f"w{i}"], sets[f"w{i + 1}"])[0] >= 0.6 for i in range(3))
+    assert similarity(sets["w0"], sets["w3"])[0] < 0.6
+    clusters = [sorted(member_ids(cluster)) for cluster in result.clusters]
+    assert clusters == [["w0", "w1"], ["w2", "w3"]]
+    assert_every_member_matches_its_keep(documents, config)
+
+
+def test_empty_and_short_documents_are_reported_never_clustered() -> None:
+    documents = docs(
+        empty="", blank="\n\n  \n", short="Tap here", tiny="A short note of eight words here.",
+        tiny_copy="A short note of eight words here.",
+    )
+    result = find_duplicates(documents)
+    assert result.clusters == []
+    reasons = {item.id: item.reason for item in result.skipped}
+    assert reasons == {
+        "empty": "empty", "blank": "empty", "short": "empty",
+        "tiny": "too short", "tiny_copy": "too short",
+    }  # fmt: skip
+    assert (result.stats.empty, result.stats.too_short) == (3, 2)
+
+
+def test_keep_policies_choose_and_break_ties_on_id() -> None:
+    paragraphs = story_paragraphs()
+    full = "\n\n".join(paragraphs)
+    short = "\n\n".join(paragraphs[:-3])
+    documents = [
+        Document("b_full", full, "b_full", mtime=1.0),
+        Document("a_full", full, "a_full", mtime=3.0),
+        Document("c_short", short, "c_short", mtime=2.0),
+    ]
+    keeps = {
+        keep: find_duplicates(documents, Config(keep=keep)).clusters[0].keep.id  # type: ignore[arg-type]
+        for keep in ("longest", "shortest", "first", "oldest", "newest")
+    }
+    assert keeps == {
+        "longest": "a_full", "shortest": "c_short", "first": "a_full",
+        "oldest": "b_full", "newest": "a_full",
+    }  # fmt: skip
+
+
+def test_results_do_not_depend_on_input_order(seeds_dir: object) -> None:
+    read = read_documents([seeds_dir])  # type: ignore[list-item]
+    forward = find_duplicates(read.documents)
+    backward = find_duplicates(list(reversed(read.documents)))
+    assert [member_ids(c) for c in forward.clusters] == [member_ids(c) for c in backward.clusters]
