@@ -26,4 +26,8 @@ def test_exceptions_refine_builtins() -> None:
     assert issubclass(neardup.ConfigError, ValueError)
     assert issubclass(neardup.InputError, OSError)
     error = neardup.InputError("a.txt", "not valid UTF-8")
-    assert (error.path, error.reason, str(error)) == ("a.txt", "not valid UTF-8", "a.txt: not valid UTF-8")
+    assert (error.path, error.reason, str(error)) == (
+        "a.txt",
+        "not valid UTF-8",
+        "a.txt: not valid UTF-8",
+    )

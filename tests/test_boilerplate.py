@@ -18,7 +18,14 @@ FURNITURE_A = [
     "‘Bring Them Down’ from MUBI sets 2025 Winter Release",
     "Stocks making biggest moves after hours: NVDA, SNOW and more",
 ]
-FURNITURE_B = ["Connect with us", "Published", "on", "More from World", "Continue Reading", "Trending"]
+FURNITURE_B = [
+    "Connect with us",
+    "Published",
+    "on",
+    "More from World",
+    "Continue Reading",
+    "Trending",
+]
 
 
 def dropped_lines(text: str) -> set[str]:
@@ -92,5 +99,6 @@ def test_lines_cover_the_text(text: str) -> None:
     lines = split_lines(text)
     for line in lines:
         assert text[line.start : line.end] == line.text
-        assert "\n" not in line.text and "\r" not in line.text
+        assert "\n" not in line.text
+        assert "\r" not in line.text
     assert "".join(line.text for line in lines) == text.replace("\r", "").replace("\n", "")

@@ -20,7 +20,9 @@ from neardup import Config, ConfigError
         ({"max_size_ratio": 0.5}, "'max_size_ratio'"),
     ],
 )
-def test_bad_values_name_the_setting_and_the_value(changes: dict[str, object], message: str) -> None:
+def test_bad_values_name_the_setting_and_the_value(
+    changes: dict[str, object], message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         Config(**changes)  # type: ignore[arg-type]
 
@@ -31,7 +33,7 @@ def test_config_error_is_a_value_error() -> None:
 
 
 def test_unknown_keys_are_errors() -> None:
-    with pytest.raises(ConfigError, match="neardup.toml: unknown setting 'treshold'"):
+    with pytest.raises(ConfigError, match=r"neardup\.toml: unknown setting 'treshold'"):
         Config.from_mapping({"treshold": 0.5}, source="neardup.toml")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from datasketch.lsh import _optimal_param
 
@@ -31,7 +32,7 @@ def test_explicit_bands_and_rows_win() -> None:
     assert (index.bands, index.rows) == (16, 8)
 
 
-def signatures_of(texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
+def signatures_of(texts: list[str]) -> npt.NDArray[np.uint32]:
     return MinHasher(128, 1).signatures([shingle_set(t) for t in texts])
 
 
