@@ -32,7 +32,10 @@ _FURNITURE = regex.compile(
     | keep\ up\ with\ (all\ )?the\ latest\ news\b.*
     | please\ use\ [\w\ ]{1,30}\ browser\ for\ a\ more\ accessible\ video\ player
     | (photo|image|video)[-\ ]?(slider|gallery|carousel)(\ visuali[sz]ation)?
-    | more\ on\ [\w'\ ]{1,30}
+    | more\ on\ [\w'\ ]{1,30} | reply | report(\ (comment|abuse))? | (view|show)\ all
+    | click\ to\ (share|email|print|tweet|pin)\b.* | share\ (on|via)\ \w+\b.*
+    | (opens|open)\ in\ (a\ )?new\ window | back\ to\ top | print(\ this)?(\ article)?
+    | rating:?\ -?\d+\ votes? | (\d+\ )?(likes?|shares?|views?)
     | (sign\ up|subscribe)(\ (for|to)\b.*)? | (we\ use|accept(\ all)?)\ cookies\b.*
     | (©|\(c\)|copyright)\s*\d{4}\b.* | all\ rights\ reserved
     """,
@@ -47,6 +50,9 @@ _LIST_HEADER = regex.compile(
     |popular|viewed) | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
     | more\ (stories|news|from\ [\w'\ ]{1,30}) | read\ more\ from\ [\w'\ ]{1,30}
     | popular\ (now|stories) | editor'?s\ picks?
+    | (\w+\ ){0,3}(more|other|related|latest|top|popular|recommended|trending|partner|most
+      |similar|recent)\ (\w+\ ){0,3}(news|stories|articles|links|posts|headlines|videos|reads
+      |content|topics)(\ (in|from|on)\ [\w'\ ]{1,30})?
     """,
     regex.VERBOSE,
 )
@@ -59,6 +65,40 @@ _SPACES = regex.compile(r"\s+")
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 _SENTENCE_END = regex.compile(r"\.[\"')\]]*$")
 _HEADLINE_MAX_WORDS = 30
+# A header that opens a page's comment section: everything after it is readers' text.
+_COMMENTS_HEADER = regex.compile(
+    r"""
+    (\d+\ )?(comments?|responses?|replies|reactions)(\ to\ .*)?
+    | (leave|post|add|write|submit)\ a\ (comment|reply|response)\b.*
+    | (top\ rated|most\ liked|reader|user)\ comments | comments\ (are\ )?closed
+    | join\ the\ (discussion|conversation)\b.* | (show|view|load|read)\ (all\ )?comments\b.*
+    | discussion | what\ do\ you\ think\?? | comment(s)?\ on\ this\ (article|story)
+    """,
+    regex.VERBOSE,
+)
+# Metadata lines: dates and times, "<name> says:", which head comments and list items.
+_METADATA_LINE = regex.compile(
+    r"""
+    ^(\p{L}+\ \d{1,2},?\ \d{4}|\d{1,2}\ \p{L}+\ \d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}
+      |\d+\ (minutes?|hours?|days?|weeks?|months?|years?)\ ago)\b.{0,30}$
+    | ^\S{1,40}\ (says|said|wrote|writes|replied):$
+    """,
+    regex.VERBOSE,
+)
+_METADATA_PENALTY = 20.0
+_ISOLATED_TEXT_FACTOR = 0.0
+_ISOLATING_GAP = 8.0
+# Words of running text that must come before a comments header for it to end the
+# article ("Comments" links near the top of a page are navigation, not the section).
+_ARTICLE_BEFORE_COMMENTS = 100.0
+_RUNNING_TEXT_END = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_INNER_PUNCTUATION = regex.compile(r"[,.;:!?]\s")
+_MIN_SENTENCE_WORDS = 4
+_LONG_LINE_WORDS = 20
+_LONG_LINE_PUNCTUATION = 2
+_SHORT_LINE_WORDS = 4
+_SHORT_LINE_PENALTY = 5.0
+_TITLE_LINE_PENALTY = 4.0
 
 
 @dataclass(frozen=True)
@@ -226,6 +266,108 @@ def drop_head_labels(lines: Sequence[Line], reasons: list[str | None]) -> None:
         seen.add(key)
 
 
+def line_weight(text: str, reason: str | None) -> float:
+    """How much a line speaks for the stretch around it being article text.
+
+    Running text counts its words; short lines (menus, labels) and title-like lines
+    (headline lists) count against; boilerplate found by rule counts against too.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return 0.0
+    if reason is not None:
+        return -_SHORT_LINE_PENALTY
+    if _METADATA_LINE.search(stripped):
+        return -_METADATA_PENALTY
+    words = len(stripped.split())
+    if _RUNNING_TEXT_END.search(stripped) and words >= _MIN_SENTENCE_WORDS:
+        return float(words)
+    if words >= _LONG_LINE_WORDS and len(_INNER_PUNCTUATION.findall(stripped)) >= _LONG_LINE_PUNCTUATION:
+        return float(words)
+    if words <= _SHORT_LINE_WORDS:
+        return -_SHORT_LINE_PENALTY
+    return -_TITLE_LINE_PENALTY
+
+
+def select_main_text(lines: Sequence[Line], reasons: list[str | None]) -> None:
+    """Drop the lines outside the article's main stretch of running text.
+
+    The main stretch is the run of lines with the largest total :func:`line_weight`
+    (the maximum-sum subarray, as in Finn et al.'s Body Text Extraction), so menus,
+    headline lists and footers around the article fall away while short lines inside
+    it (subheadings, captions, a one-line paragraph) stay. A text with no running text
+    at all is left as it is. A comment-section header ends the article: what follows it
+    is dropped as comments.
+    """
+    end = _comments_start(lines, reasons)
+    for index in range(end, len(lines)):
+        if reasons[index] is None and not lines[index].blank:
+            reasons[index] = "comments section"
+    weights = _context_weights(lines[:end], reasons[:end])
+    best_total, best_start, best_end = 0.0, -1, -1
+    total, start = 0.0, 0
+    for index, weight in enumerate(weights):
+        if weight == 0.0:
+            continue
+        if total <= 0.0:
+            total, start = 0.0, index
+        total += weight
+        if total > best_total:
+            best_total, best_start, best_end = total, start, index
+    if best_start < 0:
+        return
+    for index, line in enumerate(lines):
+        if reasons[index] is None and not line.blank and not best_start <= index <= best_end:
+            reasons[index] = "outside the main text"
+
+
+def _context_weights(lines: Sequence[Line], reasons: Sequence[str | None]) -> list[float]:
+    """Line weights, with running text that stands alone between non-text lines discounted.
+
+    Article paragraphs come in runs; a lone paragraph between a title, a byline and a
+    date is a teaser in a list of other stories.
+    """
+    weights = [line_weight(line.text, reason) for line, reason in zip(lines, reasons, strict=True)]
+    gap_before = _gaps(weights)
+    gap_after = _gaps(weights[::-1])[::-1]
+    return [
+        weight * _ISOLATED_TEXT_FACTOR
+        if weight > 0
+        and gap_before[index] <= -_ISOLATING_GAP
+        and gap_after[index] <= -_ISOLATING_GAP
+        else weight
+        for index, weight in enumerate(weights)
+    ]
+
+
+def _gaps(weights: Sequence[float]) -> list[float]:
+    """For each line, the summed weight of the non-text lines just before it."""
+    gaps = []
+    running = -_ISOLATING_GAP  # the start of the text counts as a wide gap
+    for weight in weights:
+        gaps.append(running)
+        if weight > 0:
+            running = 0.0
+        elif weight < 0:
+            running += weight
+    return gaps
+
+
+def _comments_start(lines: Sequence[Line], reasons: list[str | None]) -> int:
+    """Index of the comment-section header after the article's running text, else the end."""
+    words_before = 0.0
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        if words_before >= _ARTICLE_BEFORE_COMMENTS and _COMMENTS_HEADER.fullmatch(
+            line_key(line.text)
+        ):
+            reasons[index] = f"comments header {line.text.strip()!r}"
+            return index + 1
+        words_before += max(line_weight(line.text, reasons[index]), 0.0)
+    return len(lines)
+
+
 def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -> CleanText:
     """Assemble a :class:`CleanText` from lines and their reasons (``None`` keeps a line)."""
     parts: list[str] = []
@@ -273,5 +415,6 @@ def clean(text: str) -> CleanText:
     """
     lines = split_lines(text)
     reasons = classify(lines)
+    select_main_text(lines, reasons)
     drop_head_labels(lines, reasons)
     return build(text, lines, reasons)

@@ -22,6 +22,7 @@ from neardup.boilerplate import (
     classify,
     drop_head_labels,
     line_key,
+    select_main_text,
     split_lines,
 )
 from neardup.documents import Document
@@ -89,6 +90,7 @@ def split_articles(document: Document, *, split: bool = True) -> list[Article]:
         end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
         part_lines = lines[start:end]
         part_reasons = list(reasons[start:end])
+        select_main_text(part_lines, part_reasons)
         drop_head_labels(part_lines, part_reasons)
         cleaned = build(document.text, part_lines, part_reasons)
         if cleaned.text or len(bounds) == 1:
