@@ -8,7 +8,10 @@ and recall), measured in one run for:
   upstream's 0.665 baseline);
 - ``whole page -> neardup``: that same plain text through ``neardup.clean``;
 - ``HTML -> trafilatura``: trafilatura's extraction alone;
-- ``HTML -> neardup``: neardup's HTML path (trafilatura, then ``neardup.clean``).
+- ``whole page -> neardup, corpus``: the same, with lines learnt from all 181 pages as
+  one scan (``RepeatedLines``, a line in 2 or more pages around different text);
+- ``HTML -> neardup``: neardup's HTML path (trafilatura, then ``neardup.clean`` without
+  main-stretch selection, as for ``.html`` files).
 
 Run: ``python benchmarks/boilerplate_aeb.py [--show-worst N]``. Needs the ``html`` extra
 and ``html-text`` (benchmark-only). The corpus is found through ``NEARDUP_CORPORA`` or at
@@ -32,6 +35,7 @@ from pathlib import Path
 import html_text
 
 import neardup
+from neardup.boilerplate import RepeatedLines
 from neardup.html import html_to_text
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -101,21 +105,25 @@ def main() -> None:
     }
     plain = {key: whole_page_text(html) for key, html in pages.items()}
     extracted = {key: html_to_text(html) for key, html in pages.items()}
+    repeated = RepeatedLines(plain.values(), min_documents=2)
     systems: dict[str, Callable[[str], str]] = {
         "whole page, untouched": lambda key: plain[key],
         "whole page -> neardup": lambda key: neardup.clean(plain[key]).text,
+        "whole page -> neardup, corpus": lambda key: neardup.clean(
+            plain[key], repeated=repeated
+        ).text,
         "HTML -> trafilatura": lambda key: extracted[key],
-        "HTML -> neardup": lambda key: neardup.clean(extracted[key]).text,
+        "HTML -> neardup": lambda key: neardup.clean(extracted[key], main_stretch=False).text,
     }
     print(f"{len(pages)} pages; metric: token 4-gram shingles (upstream evaluate.py)")
-    print(f"{'system':<24} {'precision':>9} {'recall':>7} {'F1':>6} {'seconds':>8}")
+    print(f"{'system':<32} {'precision':>9} {'recall':>7} {'F1':>6} {'seconds':>8}")
     for name, system in systems.items():
         started = time.perf_counter()
         outputs = {key: system(key) for key in pages}
         elapsed = time.perf_counter() - started
         counts = {key: match(truth[key]["articleBody"], outputs[key]) for key in pages}
         p, r, f1 = scores(list(counts.values()))
-        print(f"{name:<24} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {elapsed:>8.2f}")
+        print(f"{name:<32} {p:>9.3f} {r:>7.3f} {f1:>6.3f} {elapsed:>8.2f}")
         if args.show_worst:
             worst = sorted(counts, key=lambda key: precision(*counts[key]) + recall(*counts[key]))
             for key in worst[: args.show_worst]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup.boilerplate import clean, split_lines
+from neardup.boilerplate import RepeatedLines, clean, split_lines
 
 from .conftest import SEED_A, SEED_B, seed_text, story_paragraphs
 
@@ -102,3 +102,61 @@ def test_lines_cover_the_text(text: str) -> None:
         assert "\n" not in line.text
         assert "\r" not in line.text
     assert "".join(line.text for line in lines) == text.replace("\r", "").replace("\n", "")
+
+
+def site_page(story: str, number: int) -> str:
+    header = "The Daily Example\nNews | Sport | Weather\nSubscribe to our morning briefing today"
+    footer = (
+        "Our journalism is funded by readers like you\n"
+        "Send us your story tips and photos now\n"
+        "Example Media Group, 1 Long Street, Sampletown"
+    )
+    return f"{header}\n\n{story}\n\nStory {number} ends here.\n\n{footer}\n"
+
+
+def test_lines_repeated_around_different_text_are_learnt() -> None:
+    paragraphs = story_paragraphs()
+    stories = ["\n\n".join(paragraphs[k * 4 : k * 4 + 4]) for k in range(4)]
+    pages = [site_page(story, k) for k, story in enumerate(stories)]
+    repeated = RepeatedLines(pages, min_documents=3)
+    assert "our journalism is funded by readers like you" in repeated
+    assert "send us your story tips and photos now" in repeated
+    assert repeated.counts["the daily example"] == 4
+    result = clean(pages[0], repeated=repeated)
+    reasons = {d.reason for d in result.dropped}
+    assert "repeated in 4 documents" in reasons
+    assert "Our journalism is funded" not in result.text
+    # The story stays; "Image:", a caption prefix on every page, is furniture too.
+    assert "image" in repeated
+    for line in stories[0].splitlines():
+        if line and line != "Image:":
+            assert line in result.text
+
+
+def test_syndicated_paragraphs_are_not_learnt_as_boilerplate() -> None:
+    # Five copies of one story: its short lines recur, but always between the same paragraphs.
+    copies = ["\n\n".join(story_paragraphs()) for _ in range(5)]
+    repeated = RepeatedLines(copies, min_documents=3)
+    assert len(repeated) == 0
+    assert clean(copies[0], repeated=repeated).text == clean(copies[0]).text
+
+
+def test_navigation_and_comments_around_an_article_are_dropped() -> None:
+    menu = "\n".join(["Home", "World", "Politics", "Business", "Sport", "Sign in"])
+    story = "\n\n".join(story_paragraphs()[:8])
+    comments = (
+        "34 Comments\n\nreader1 says:\nNovember 19, 2019 at 6:34 am\n"
+        "This is a long comment that says a lot of things about the article, in full sentences.\n"
+    )
+    page = f"{menu}\n\n{story}\n\n{comments}"
+    result = clean(page)
+    assert result.text == clean(story).text
+    reasons = {d.reason for d in result.dropped}
+    assert {"outside the main text", "comments header '34 Comments'", "comments section"} <= reasons
+
+
+def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
+    # Text already chosen by an HTML extractor: only phrases and comment sections go.
+    text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])
+    assert clean(text, main_stretch=False).text.startswith("Short intro line")
+    assert not clean(text).text.startswith("Short intro line")

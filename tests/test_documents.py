@@ -19,7 +19,7 @@ def write(root: Path, name: str, data: bytes | str) -> None:
 def test_folder_ids_are_relative_and_sorted(tmp_path: Path) -> None:
     write(tmp_path, "b.txt", "bee")
     write(tmp_path, "sub/a.md", "ay")
-    write(tmp_path, "sub/skip.html", "<p>x</p>")
+    write(tmp_path, "sub/skip.pdf", "%PDF-1.4")
     write(tmp_path, ".hidden/c.txt", "hidden")
     result = read_documents([tmp_path])
     assert [d.id for d in result.documents] == ["b.txt", "sub/a.md"]

@@ -58,3 +58,10 @@ def test_no_split_keeps_the_page_whole() -> None:
     articles = split_articles(Document(SEED_B, text, SEED_B), split=False)
     assert len(articles) == 1
     assert "Should we be worried about a Donald Trump presidency?" in articles[0].text
+
+
+def test_repeated_header_blocks_split_without_separators() -> None:
+    text = seed_text(SEED_B).replace("Continue Reading\n\n", "")
+    articles = split_articles(Document(SEED_B, text, SEED_B))
+    assert len(articles) == 4
+    assert articles[2].text.startswith("Should we be worried about a Donald Trump presidency?")

@@ -10,7 +10,7 @@ with its reason, so ``neardup strip --explain`` can show it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -91,6 +91,10 @@ _ISOLATING_GAP = 8.0
 # Words of running text that must come before a comments header for it to end the
 # article ("Comments" links near the top of a page are navigation, not the section).
 _ARTICLE_BEFORE_COMMENTS = 100.0
+# Corpus-learnt boilerplate: only lines up to this long, placed by lines at least
+# _CONTEXT_WORDS long around them.
+_REPEATED_MAX_WORDS = 30
+_CONTEXT_WORDS = 12
 _RUNNING_TEXT_END = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _INNER_PUNCTUATION = regex.compile(r"[,.;:!?]\s")
 _MIN_SENTENCE_WORDS = 4
@@ -181,8 +185,68 @@ def line_key(text: str) -> str:
     return key
 
 
-def classify(lines: Sequence[Line]) -> list[str | None]:
-    """Why each line is boilerplate, or ``None`` for a line to keep (blank lines too)."""
+class RepeatedLines:
+    """Lines a corpus repeats around different text: a site's header, footer, prompts.
+
+    A line counts when it appears in at least ``min_documents`` documents and, across
+    them, between at least that many different pairs of neighbouring paragraphs. The
+    second condition keeps syndicated copies' shared paragraphs: those recur with the
+    same neighbours every time.
+
+    Args:
+        texts: The corpus's documents.
+        min_documents: Documents (and distinct surroundings) a line needs to count.
+    """
+
+    def __init__(self, texts: Iterable[str], min_documents: int = 3) -> None:
+        self.min_documents = min_documents
+        documents: dict[str, int] = {}
+        contexts: dict[str, set[tuple[str, str]]] = {}
+        for text in texts:
+            keys = [line_key(line.text) for line in split_lines(text)]
+            seen: set[str] = set()
+            for key, context in _short_lines_in_context(keys):
+                # A document's first occurrence speaks for it: a line it repeats in
+                # several places (a caption prefix, say) says nothing about the corpus.
+                if key not in seen:
+                    seen.add(key)
+                    contexts.setdefault(key, set()).add(context)
+                    documents[key] = documents.get(key, 0) + 1
+        self.counts: dict[str, int] = {
+            key: count
+            for key, count in documents.items()
+            if count >= min_documents and len(contexts[key]) >= min_documents
+        }
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.counts
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
+    """Each short line's key with the nearest long lines before and after it."""
+    long_lines = [i for i, key in enumerate(keys) if key.count(" ") + 1 >= _CONTEXT_WORDS]
+    position = 0
+    for index, key in enumerate(keys):
+        words = key.count(" ") + 1
+        if not key or words > _REPEATED_MAX_WORDS or words >= _CONTEXT_WORDS:
+            continue
+        while position < len(long_lines) and long_lines[position] < index:
+            position += 1
+        before = keys[long_lines[position - 1]] if position > 0 else ""
+        after = keys[long_lines[position]] if position < len(long_lines) else ""
+        yield key, (before, after)
+
+
+def classify(lines: Sequence[Line], repeated: RepeatedLines | None = None) -> list[str | None]:
+    """Why each line is boilerplate, or ``None`` for a line to keep (blank lines too).
+
+    Args:
+        lines: The text's lines.
+        repeated: Lines learnt from the corpus as boilerplate, if any.
+    """
     reasons: list[str | None] = [None] * len(lines)
     keys = [line_key(line.text) for line in lines]
     index = 0
@@ -191,7 +255,9 @@ def classify(lines: Sequence[Line]) -> list[str | None]:
         if not key:
             index += 1
             continue
-        if _LIST_HEADER.fullmatch(key):
+        if repeated is not None and key in repeated:
+            reasons[index] = f"repeated in {repeated.counts[key]} documents"
+        elif _LIST_HEADER.fullmatch(key):
             reasons[index] = f"list header {lines[index].text.strip()!r}"
             index = _drop_list(lines, keys, reasons, index)
             continue
@@ -282,14 +348,19 @@ def line_weight(text: str, reason: str | None) -> float:
     words = len(stripped.split())
     if _RUNNING_TEXT_END.search(stripped) and words >= _MIN_SENTENCE_WORDS:
         return float(words)
-    if words >= _LONG_LINE_WORDS and len(_INNER_PUNCTUATION.findall(stripped)) >= _LONG_LINE_PUNCTUATION:
+    if (
+        words >= _LONG_LINE_WORDS
+        and len(_INNER_PUNCTUATION.findall(stripped)) >= _LONG_LINE_PUNCTUATION
+    ):
         return float(words)
     if words <= _SHORT_LINE_WORDS:
         return -_SHORT_LINE_PENALTY
     return -_TITLE_LINE_PENALTY
 
 
-def select_main_text(lines: Sequence[Line], reasons: list[str | None]) -> None:
+def select_main_text(
+    lines: Sequence[Line], reasons: list[str | None], *, main_stretch: bool = True
+) -> None:
     """Drop the lines outside the article's main stretch of running text.
 
     The main stretch is the run of lines with the largest total :func:`line_weight`
@@ -297,12 +368,15 @@ def select_main_text(lines: Sequence[Line], reasons: list[str | None]) -> None:
     headline lists and footers around the article fall away while short lines inside
     it (subheadings, captions, a one-line paragraph) stay. A text with no running text
     at all is left as it is. A comment-section header ends the article: what follows it
-    is dropped as comments.
+    is dropped as comments. With ``main_stretch`` off (text an HTML extractor already
+    chose) only the comment section is cut.
     """
     end = _comments_start(lines, reasons)
     for index in range(end, len(lines)):
         if reasons[index] is None and not lines[index].blank:
             reasons[index] = "comments section"
+    if not main_stretch:
+        return
     weights = _context_weights(lines[:end], reasons[:end])
     best_total, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, 0
@@ -397,11 +471,16 @@ def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -
     return CleanText(original, "".join(parts), tuple(pieces), tuple(dropped))
 
 
-def clean(text: str) -> CleanText:
+def clean(
+    text: str, *, main_stretch: bool = True, repeated: RepeatedLines | None = None
+) -> CleanText:
     r"""Remove page boilerplate from plain text.
 
     Args:
         text: A page's text.
+        main_stretch: Keep only the page's main stretch of running text (see
+            :func:`select_main_text`); off for text an HTML extractor already chose.
+        repeated: Lines learnt from the corpus as boilerplate (:class:`RepeatedLines`).
 
     Returns:
         The cleaned text, its map back to ``text`` and the dropped lines with reasons.
@@ -414,7 +493,7 @@ def clean(text: str) -> CleanText:
         ["page furniture 'Connect with us'", "page furniture 'Continue Reading'"]
     """
     lines = split_lines(text)
-    reasons = classify(lines)
-    select_main_text(lines, reasons)
+    reasons = classify(lines, repeated)
+    select_main_text(lines, reasons, main_stretch=main_stretch)
     drop_head_labels(lines, reasons)
     return build(text, lines, reasons)

@@ -6,6 +6,7 @@ in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -16,8 +17,8 @@ from neardup._version import __version__
 from neardup.config import KEEP_POLICIES, Config
 from neardup.documents import DEFAULT_INCLUDE, read_documents
 from neardup.errors import ConfigError, NeardupError
-from neardup.pipeline import find_duplicates
-from neardup.report import dumps, scan_to_dict, scan_to_text
+from neardup.pipeline import find_duplicates, strip_documents
+from neardup.report import dumps, explain_lines, scan_to_dict, scan_to_text
 
 EXIT_OK = 0
 EXIT_TROUBLE = 2
@@ -144,6 +145,69 @@ def scan(paths: tuple[str, ...], output_format: str, **options: Any) -> None:
     else:
         click.echo(scan_to_text(result, read.errors), nl=False)
     if read.errors and not options["keep_going"]:
+        sys.exit(EXIT_TROUBLE)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: the cleaned text; jsonl: one object per document with the dropped spans.",
+)
+@click.option("--explain", is_flag=True, help="Show every line, dropped ones marked with why.")
+@click.option("--no-split", is_flag=True, help="Do not split multi-article pages.")
+@click.option(
+    "--min-repeats",
+    type=int,
+    default=Config().min_repeats,
+    show_default=True,
+    help="Lines in this many documents around different text are boilerplate (0: off).",
+)
+@click.option("--include", multiple=True, metavar="GLOB", help="Files to read in folders.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Files or folders to skip.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some inputs could not be read.")
+def strip(
+    paths: tuple[str, ...],
+    output_format: str,
+    explain: bool,
+    no_split: bool,
+    min_repeats: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    keep_going: bool,
+) -> None:
+    """Print the text of PATHS with page boilerplate removed.
+
+    Lines repeated across the given documents are learnt as boilerplate too, so strip a
+    whole folder at once for the best result.
+    """
+    try:
+        config = Config(split=not no_split, min_repeats=min_repeats)
+    except ConfigError as bad_setting:
+        raise click.UsageError(str(bad_setting)) from bad_setting
+    read = read_documents(paths, include=include or DEFAULT_INCLUDE, exclude=exclude)
+    for input_error in read.errors:
+        click.echo(f"neardup: error: {input_error}", err=True)
+    stripped = strip_documents(read.documents, config)
+    several = len(stripped) > 1
+    for document, text, dropped in stripped:
+        if output_format == "jsonl":
+            record = {
+                "id": document.id,
+                "path": document.path,
+                "text": text,
+                "dropped": [{"span": list(item.span), "reason": item.reason} for item in dropped],
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        if several:
+            click.echo(f"==> {document.id} <==")
+        click.echo(explain_lines(document.text, dropped) if explain else text)
+    if read.errors and not keep_going:
         sys.exit(EXIT_TROUBLE)
 
 

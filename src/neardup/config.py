@@ -39,6 +39,9 @@ class Config:
             ``max_bucket`` articles (in id order) of such a bucket form candidate pairs.
         min_shingles: Articles with fewer shingles are reported as too short, never matched.
         split: Split pages that hold several articles into their articles.
+        min_repeats: A line of up to 30 words found in at least this many documents,
+            around different text each time, is boilerplate (a site's header, footer,
+            prompts); ``0`` turns this corpus-level learning off.
         keep: Which copy of a cluster to keep: ``longest`` (most article text after
             cleaning), ``first`` (id order), ``shortest``, ``oldest`` or ``newest``
             (file modification time). Ties break on id.
@@ -55,6 +58,7 @@ class Config:
     max_bucket: int = 200
     min_shingles: int = 20
     split: bool = True
+    min_repeats: int = 3
     keep: KeepPolicy = "longest"
     seed: int = 1
 
@@ -71,6 +75,7 @@ class Config:
         _check_int("max_bucket", self.max_bucket, 2)
         _check_int("min_shingles", self.min_shingles, 1)
         _check_int("seed", self.seed, 0)
+        _check_int("min_repeats", self.min_repeats, 0)
         if (self.bands is None) != (self.rows is None):
             raise ConfigError(
                 f"'bands' and 'rows' must be set together (got bands={self.bands!r}, "

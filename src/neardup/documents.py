@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import json
 import os
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from neardup.errors import InputError
+from neardup.html import HTML_SUFFIXES, html_to_text
 
-DEFAULT_INCLUDE: tuple[str, ...] = ("*.txt", "*.md")
+_PLAIN: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm")
+DEFAULT_INCLUDE: tuple[str, ...] = _PLAIN + tuple(f"{pattern}.gz" for pattern in _PLAIN)
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl",)
 STDIN = "-"
 
@@ -28,12 +32,15 @@ class Document:
         text: The decoded text; spans elsewhere are code-point offsets into it.
         path: The file it came from, as shown to people (for JSONL, the JSONL file).
         mtime: The file's modification time, if it has one.
+        kind: ``"text"``, or ``"html"`` for a page whose main text was extracted from
+            HTML (then ``text`` is the extracted text, and spans point into it).
     """
 
     id: str
     text: str
     path: str
     mtime: float | None = None
+    kind: Literal["text", "html"] = "text"
 
 
 @dataclass(frozen=True)
@@ -146,15 +153,30 @@ def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Documen
     except OSError as error:
         result.errors.append(InputError(display, error.strerror or str(error)))
         return
+    suffixes = [suffix.lower() for suffix in path.suffixes]
     try:
+        if suffixes and suffixes[-1] == ".gz":
+            data = _gunzip(data, display)
+            suffixes.pop()
+        suffix = suffixes[-1] if suffixes else ""
         text = decode(data, display)
+        if suffix in HTML_SUFFIXES:
+            yield Document(display, html_to_text(text, display), display, mtime, kind="html")
+            return
     except InputError as error:
         result.errors.append(error)
         return
-    if path.suffix in JSONL_SUFFIXES:
+    if suffix in JSONL_SUFFIXES:
         yield from _records(display, text, mtime, result)
     else:
         yield Document(id=display, text=text, path=display, mtime=mtime)
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(path, f"not a valid gzip file ({error})") from None
 
 
 def decode(data: bytes, path: str) -> str:

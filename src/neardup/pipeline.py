@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from neardup.boilerplate import Dropped, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
@@ -82,15 +83,44 @@ class DedupResult:
     articles: list[Article] = field(default_factory=list)
 
 
-def articles_of(documents: Iterable[Document], config: Config) -> list[Article]:
+def learn_repeated_lines(documents: Sequence[Document], config: Config) -> RepeatedLines | None:
+    """The corpus's repeated boilerplate lines, or ``None`` when that learning is off."""
+    if config.min_repeats == 0:
+        return None
+    return RepeatedLines((document.text for document in documents), config.min_repeats)
+
+
+def articles_of(documents: Sequence[Document], config: Config) -> list[Article]:
     """Clean and split documents into articles, sorted by id."""
+    repeated = learn_repeated_lines(documents, config)
     articles = [
         article
         for document in documents
-        for article in split_articles(document, split=config.split)
+        for article in split_articles(document, split=config.split, repeated=repeated)
     ]
     articles.sort(key=lambda article: article.id)
     return articles
+
+
+def strip_documents(
+    documents: Sequence[Document], config: Config
+) -> list[tuple[Document, str, list[Dropped]]]:
+    """Each document's cleaned text and dropped lines, learning repeated lines from all.
+
+    The text is the document's articles' texts, separated by blank lines; the dropped
+    lines include the separators and header blocks between articles.
+    """
+    repeated = learn_repeated_lines(documents, config)
+    stripped = []
+    for document in documents:
+        articles = split_articles(document, split=config.split, repeated=repeated)
+        text = "\n\n".join(article.text for article in articles if article.text)
+        dropped = sorted(
+            {item for article in articles for item in article.clean.dropped},
+            key=lambda item: item.span,
+        )
+        stripped.append((document, text, dropped))
+    return stripped
 
 
 def sketch(articles: Sequence[Article], config: Config) -> Sketches:

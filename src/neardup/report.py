@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from neardup._version import __version__
+from neardup.boilerplate import Dropped, split_lines
 from neardup.cluster import Cluster, Member
 from neardup.errors import InputError
 from neardup.pipeline import DedupResult
@@ -97,6 +98,20 @@ def scan_to_text(result: DedupResult, errors: Sequence[InputError] = ()) -> str:
     if errors:
         lines.append(f"{_count(len(errors), 'input')} could not be read (see above)")
     return "\n".join(lines) + "\n"
+
+
+def explain_lines(original: str, dropped: Sequence[Dropped]) -> str:
+    """Every non-blank line of a text: kept ones marked ``+``, dropped ones ``-`` and why."""
+    reasons = {item.span[0]: item.reason for item in dropped}
+    rows = []
+    for line in split_lines(original):
+        if line.blank:
+            continue
+        reason = reasons.get(line.start)
+        rows.append(
+            f"+ {line.text.strip()}" if reason is None else f"- {line.text.strip()}  [{reason}]"
+        )
+    return "\n".join(rows)
 
 
 def _count(number: int, noun: str) -> str:

@@ -18,9 +18,11 @@ import regex
 from neardup.boilerplate import (
     CleanText,
     Line,
+    RepeatedLines,
     build,
     classify,
     drop_head_labels,
+    is_sentence_like,
     line_key,
     select_main_text,
     split_lines,
@@ -36,6 +38,8 @@ _BYLINE = regex.compile(
 )
 # How many non-blank lines after a separator may pass before its byline.
 _HEADER_REACH = 6
+# Running text an article needs before a new header block can start another article.
+_MIN_ARTICLE_WORDS = 100
 
 
 @dataclass(frozen=True)
@@ -70,27 +74,30 @@ class Article:
         return self.clean.span
 
 
-def split_articles(document: Document, *, split: bool = True) -> list[Article]:
+def split_articles(
+    document: Document, *, split: bool = True, repeated: RepeatedLines | None = None
+) -> list[Article]:
     """Clean a document and split it into its articles.
 
     Args:
         document: The document.
         split: Whether to split pages that hold several articles; with ``False`` the
             whole document is one article.
+        repeated: Lines learnt from the corpus as boilerplate, if any.
 
     Returns:
         The articles in page order. Parts left empty by cleaning are not articles; a
         document with no text left gives one empty article (so it can be reported).
     """
     lines = split_lines(document.text)
-    reasons = classify(lines)
+    reasons = classify(lines, repeated)
     bounds = _article_bounds(lines, reasons) if split else [0]
     parts = []
     for index, start in enumerate(bounds):
         end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
         part_lines = lines[start:end]
         part_reasons = list(reasons[start:end])
-        select_main_text(part_lines, part_reasons)
+        select_main_text(part_lines, part_reasons, main_stretch=document.kind == "text")
         drop_head_labels(part_lines, part_reasons)
         cleaned = build(document.text, part_lines, part_reasons)
         if cleaned.text or len(bounds) == 1:
@@ -112,13 +119,46 @@ def split_articles(document: Document, *, split: bool = True) -> list[Article]:
 
 
 def _article_bounds(lines: Sequence[Line], reasons: Sequence[str | None]) -> list[int]:
-    """Line indices where articles start: 0, then each separator followed by a byline."""
+    """Line indices where articles start.
+
+    An article starts at 0; at a separator ("Continue Reading") followed within a few
+    lines by a byline; and at a header block (title-like lines, then a byline stub)
+    that comes after a full article's worth of running text, as when a page repeats
+    its header block for each story it holds.
+    """
     bounds = [0]
     keys = [line_key(line.text) for line in lines]
+    words_since = 0
     for index, key in enumerate(keys):
-        if not _SEPARATOR.fullmatch(key):
+        if not key:
             continue
-        following = [i for i in range(index + 1, len(lines)) if keys[i]][:_HEADER_REACH]
-        if any(_BYLINE.fullmatch(keys[i]) for i in following):
-            bounds.append(index)
+        if _SEPARATOR.fullmatch(key):
+            following = [i for i in range(index + 1, len(lines)) if keys[i]][:_HEADER_REACH]
+            if any(_BYLINE.fullmatch(keys[i]) for i in following):
+                bounds.append(index)
+                words_since = 0
+                continue
+        if _BYLINE.fullmatch(key) and words_since >= _MIN_ARTICLE_WORDS:
+            start = _header_start(lines, keys, index, bounds[-1])
+            if start > bounds[-1]:
+                bounds.append(start)
+                words_since = 0
+                continue
+        if is_sentence_like(lines[index].text):
+            words_since += len(key.split())
     return bounds
+
+
+def _header_start(lines: Sequence[Line], keys: Sequence[str], byline: int, floor: int) -> int:
+    """The first line of the header block whose byline stub is at ``byline``."""
+    start = byline
+    index = byline - 1
+    taken = 0
+    while index > floor and taken < _HEADER_REACH:
+        if keys[index]:
+            if is_sentence_like(lines[index].text):
+                break
+            start = index
+            taken += 1
+        index -= 1
+    return start

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import neardup.html
+from neardup import find_duplicates, read_documents
+from neardup.cli import cli
+
+from .conftest import SEED_A, story_paragraphs
+
+
+def story_page() -> str:
+    """The Sky story as a real-looking page: navigation, article, related links, footer."""
+    paragraphs = "\n".join(f"<p>{p.replace(chr(10), ' ')}</p>" for p in story_paragraphs())
+    menu = "".join(
+        f'<li><a href="/{name}">{name}</a></li>' for name in ["Home", "World", "UK", "Money"]
+    )
+    return (
+        "<!doctype html><html><head><title>Where have North Korean troops been seen in Russia?"
+        "</title><script>var tracking = 1;</script></head><body>"
+        f"<header><nav><ul>{menu}</ul></nav></header>"
+        "<main><article><h1>Where have North Korean troops been seen in Russia?</h1>"
+        f"{paragraphs}</article>"
+        '<aside><h2>Related</h2><ul><li><a href="/x">Stocks making biggest moves after hours</a>'
+        "</li></ul></aside></main>"
+        "<footer><p>© 2024 Sky UK. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def test_html_page_gives_the_story_without_the_page(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(story_page(), encoding="utf-8")
+    (tmp_path / "page2.htm.gz").write_bytes(gzip.compress(story_page().encode("utf-8")))
+    read = read_documents([tmp_path])
+    assert read.errors == []
+    assert [(d.id, d.kind) for d in read.documents] == [
+        ("page.html", "html"),
+        ("page2.htm.gz", "html"),
+    ]
+    text = read.documents[0].text
+    assert "var tracking" not in text
+    assert "All rights reserved" not in text
+    for paragraph in story_paragraphs()[:5]:
+        assert paragraph.splitlines()[0] in text
+
+
+def test_html_copy_clusters_with_the_plain_text_copy(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(story_page(), encoding="utf-8")
+    (tmp_path / SEED_A).write_bytes((Path(__file__).parent / "data" / SEED_A).read_bytes())
+    result = find_duplicates(read_documents([tmp_path]).documents)
+    assert [sorted(m.article.id for m in c.members) for c in result.clusters] == [
+        [SEED_A, "page.html"]
+    ]
+    assert result.clusters[0].members[1].jaccard > 0.9
+
+
+def test_without_the_html_extra_the_error_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(neardup.html, "_trafilatura", lambda: None)
+    (tmp_path / "page.html").write_text(story_page(), encoding="utf-8")
+    (tmp_path / "note.txt").write_text("plain text still reads", encoding="utf-8")
+    read = read_documents([tmp_path])
+    assert [d.id for d in read.documents] == ["note.txt"]
+    assert [(e.path, e.reason) for e in read.errors] == [
+        ("page.html", "install the html extra to read HTML: pip install 'neardup[html]'")
+    ]
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "pip install 'neardup[html]'" in result.stderr
+
+
+def test_broken_gzip_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt.gz").write_bytes(b"\x1f\x8b not really gzip")
+    read = read_documents([tmp_path])
+    assert read.documents == []
+    assert read.errors[0].path == "bad.txt.gz"
+    assert read.errors[0].reason.startswith("not a valid gzip file")
