@@ -109,9 +109,9 @@ def main() -> None:
     systems: dict[str, Callable[[str], str]] = {
         "whole page, untouched": lambda key: plain[key],
         "whole page -> neardup": lambda key: neardup.clean(plain[key]).text,
-        "whole page -> neardup, corpus": lambda key: neardup.clean(
-            plain[key], repeated=repeated
-        ).text,
+        "whole page -> neardup, corpus": lambda key: (
+            neardup.clean(plain[key], repeated=repeated).text
+        ),
         "HTML -> trafilatura": lambda key: extracted[key],
         "HTML -> neardup": lambda key: neardup.clean(extracted[key], main_stretch=False).text,
     }

@@ -55,7 +55,10 @@ def test_seed_b_furniture_is_dropped_and_the_story_kept() -> None:
 
 def test_a_single_subheading_after_a_list_header_stays() -> None:
     # "More from World" is furniture; the subheading after it is the article's own.
-    text = "First paragraph of the story.\n\nMore from World\n\nFootage circulating online\n\nMore."
+    paragraphs = story_paragraphs()
+    text = "\n\n".join(
+        [*paragraphs[:2], "More from World", "Footage circulating online", *paragraphs[2:8]]
+    )
     result = clean(text)
     assert "Footage circulating online" in result.text
     assert "More from World" not in result.text

@@ -10,6 +10,7 @@ with its reason, so ``neardup strip --explain`` can show it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -60,10 +61,14 @@ _LIST_HEADER = regex.compile(
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
-_TRAILING = regex.compile(r"[\s.:!?…»>›→|-]+$")
-_SPACES = regex.compile(r"\s+")
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
-_SENTENCE_END = regex.compile(r"\.[\"')\]]*$")
+# Plain patterns use the standard library's engine, several times faster than regex's
+# for them; line keys are computed for every line.
+_TRAILING = re.compile(r"[\s.:!?…»>›→|-]+$")
+_SPACES = re.compile(r"\s+")
+# Longer lines are never furniture: their key skips the normalisation.
+_KEY_MAX_CHARS = 300
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SENTENCE_END = re.compile(r"\.[\"')\]]*$")
 _HEADLINE_MAX_WORDS = 30
 # A header that opens a page's comment section: everything after it is readers' text.
 _COMMENTS_HEADER = regex.compile(
@@ -88,15 +93,18 @@ _METADATA_LINE = regex.compile(
 _METADATA_PENALTY = 20.0
 _ISOLATED_TEXT_FACTOR = 0.0
 _ISOLATING_GAP = 8.0
+_EDGE_BEFORE = 0.0
+_EDGE_AFTER = -8.0
+_ISOLATED_MAX_WORDS = 50.0
+_LIST_ITEM = re.compile(r"^\s*([-*•‣◦–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 # Words of running text that must come before a comments header for it to end the
 # article ("Comments" links near the top of a page are navigation, not the section).
 _ARTICLE_BEFORE_COMMENTS = 100.0
-# Corpus-learnt boilerplate: only lines up to this long, placed by lines at least
-# _CONTEXT_WORDS long around them.
-_REPEATED_MAX_WORDS = 30
+# Corpus-learnt boilerplate: only lines shorter than this, placed by the lines at least
+# this long around them.
 _CONTEXT_WORDS = 12
-_RUNNING_TEXT_END = regex.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_INNER_PUNCTUATION = regex.compile(r"[,.;:!?]\s")
+_RUNNING_TEXT_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_INNER_PUNCTUATION = re.compile(r"[,.;:!?]\s")
 _MIN_SENTENCE_WORDS = 4
 _LONG_LINE_WORDS = 20
 _LONG_LINE_PUNCTUATION = 2
@@ -181,17 +189,19 @@ def split_lines(text: str) -> list[Line]:
 
 def line_key(text: str) -> str:
     """A line's comparison form: normalised, spaces collapsed, trailing punctuation gone."""
-    key: str = _TRAILING.sub("", _SPACES.sub(" ", normalize(text)).strip())
-    return key
+    if len(text) > _KEY_MAX_CHARS:
+        return text.strip().casefold()
+    return _TRAILING.sub("", _SPACES.sub(" ", normalize(text)).strip())
 
 
 class RepeatedLines:
     """Lines a corpus repeats around different text: a site's header, footer, prompts.
 
-    A line counts when it appears in at least ``min_documents`` documents and, across
-    them, between at least that many different pairs of neighbouring paragraphs. The
-    second condition keeps syndicated copies' shared paragraphs: those recur with the
-    same neighbours every time.
+    A line counts when it is not running text (a sentence, a paragraph), appears in at
+    least ``min_documents`` documents and, across them, between at least that many
+    different pairs of neighbouring paragraphs. The conditions keep what copies share:
+    copied sentences are running text, and syndicated copies' shared subheadings recur
+    with the same neighbours every time.
 
     Args:
         texts: The corpus's documents.
@@ -231,7 +241,8 @@ def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[st
     position = 0
     for index, key in enumerate(keys):
         words = key.count(" ") + 1
-        if not key or words > _REPEATED_MAX_WORDS or words >= _CONTEXT_WORDS:
+        if not key or words >= _CONTEXT_WORDS or line_weight(key, None) > 0:
+            # Running text is never learnt: copied sentences are what dedup looks for.
             continue
         while position < len(long_lines) and long_lines[position] < index:
             position += 1
@@ -240,15 +251,21 @@ def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[st
         yield key, (before, after)
 
 
-def classify(lines: Sequence[Line], repeated: RepeatedLines | None = None) -> list[str | None]:
+def classify(
+    lines: Sequence[Line],
+    repeated: RepeatedLines | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[str | None]:
     """Why each line is boilerplate, or ``None`` for a line to keep (blank lines too).
 
     Args:
         lines: The text's lines.
         repeated: Lines learnt from the corpus as boilerplate, if any.
+        keys: The lines' :func:`line_key` values, if already computed.
     """
     reasons: list[str | None] = [None] * len(lines)
-    keys = [line_key(line.text) for line in lines]
+    if keys is None:
+        keys = [line_key(line.text) for line in lines]
     index = 0
     while index < len(lines):
         key = keys[index]
@@ -359,7 +376,11 @@ def line_weight(text: str, reason: str | None) -> float:
 
 
 def select_main_text(
-    lines: Sequence[Line], reasons: list[str | None], *, main_stretch: bool = True
+    lines: Sequence[Line],
+    reasons: list[str | None],
+    *,
+    main_stretch: bool = True,
+    keys: Sequence[str] | None = None,
 ) -> None:
     """Drop the lines outside the article's main stretch of running text.
 
@@ -371,13 +392,16 @@ def select_main_text(
     is dropped as comments. With ``main_stretch`` off (text an HTML extractor already
     chose) only the comment section is cut.
     """
-    end = _comments_start(lines, reasons)
+    line_weights = [
+        line_weight(line.text, reason) for line, reason in zip(lines, reasons, strict=True)
+    ]
+    end = _comments_start(lines, reasons, keys, line_weights)
     for index in range(end, len(lines)):
         if reasons[index] is None and not lines[index].blank:
             reasons[index] = "comments section"
     if not main_stretch:
         return
-    weights = _context_weights(lines[:end], reasons[:end])
+    weights, paragraph_ends = _context_weights(lines[:end], reasons[:end])
     best_total, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, 0
     for index, weight in enumerate(weights):
@@ -390,34 +414,82 @@ def select_main_text(
             best_total, best_start, best_end = total, start, index
     if best_start < 0:
         return
+    best_end = paragraph_ends[best_end]
+    # A list that ends the article belongs to it ("The steps are:" then "1. ...").
+    while best_end + 1 < end and (
+        lines[best_end + 1].blank or _LIST_ITEM.match(lines[best_end + 1].text)
+    ):
+        best_end += 1
     for index, line in enumerate(lines):
         if reasons[index] is None and not line.blank and not best_start <= index <= best_end:
             reasons[index] = "outside the main text"
 
 
-def _context_weights(lines: Sequence[Line], reasons: Sequence[str | None]) -> list[float]:
+def _context_weights(
+    lines: Sequence[Line], reasons: Sequence[str | None]
+) -> tuple[list[float], list[int]]:
     """Line weights, with running text that stands alone between non-text lines discounted.
 
     Article paragraphs come in runs; a lone paragraph between a title, a byline and a
-    date is a teaser in a list of other stories.
+    date is a teaser in a list of other stories. Also returns, for each line, the index
+    of the last line of its (possibly hard-wrapped) paragraph.
     """
-    weights = [line_weight(line.text, reason) for line, reason in zip(lines, reasons, strict=True)]
-    gap_before = _gaps(weights)
-    gap_after = _gaps(weights[::-1])[::-1]
+    weights, paragraph_ends = _wrapped_weights(lines, reasons)
+    gap_before = _gaps(weights, _EDGE_BEFORE)
+    gap_after = _gaps(weights[::-1], _EDGE_AFTER)[::-1]
     return [
         weight * _ISOLATED_TEXT_FACTOR
-        if weight > 0
+        if 0 < weight < _ISOLATED_MAX_WORDS
         and gap_before[index] <= -_ISOLATING_GAP
         and gap_after[index] <= -_ISOLATING_GAP
         else weight
         for index, weight in enumerate(weights)
-    ]
+    ], paragraph_ends
 
 
-def _gaps(weights: Sequence[float]) -> list[float]:
-    """For each line, the summed weight of the non-text lines just before it."""
+def _wrapped_weights(
+    lines: Sequence[Line], reasons: Sequence[str | None]
+) -> tuple[list[float], list[int]]:
+    """Line weights, weighing a hard-wrapped paragraph as one line.
+
+    A line continues the one before it when that one stops mid-sentence and this one
+    starts in lower case, as in text wrapped at a fixed width. The paragraph's weight is
+    given to its first line; its other lines weigh nothing. The second list holds, for
+    each line, the index of its paragraph's last line.
+    """
+    weights = [0.0] * len(lines)
+    paragraph_ends = list(range(len(lines)))
+    index = 0
+    while index < len(lines):
+        end = index + 1
+        if reasons[index] is None:
+            while (
+                end < len(lines)
+                and reasons[end] is None
+                and _continues(lines[end - 1].text, lines[end].text)
+            ):
+                end += 1
+        text = " ".join(line.text.strip() for line in lines[index:end])
+        weights[index] = line_weight(text, reasons[index])
+        paragraph_ends[index:end] = [end - 1] * (end - index)
+        index = end
+    return weights, paragraph_ends
+
+
+def _continues(previous: str, line: str) -> bool:
+    stripped = line.lstrip()
+    return (
+        bool(stripped) and stripped[0].islower() and not _RUNNING_TEXT_END.search(previous.rstrip())
+    )
+
+
+def _gaps(weights: Sequence[float], edge: float) -> list[float]:
+    """For each line, the summed weight of the non-text lines just before it.
+
+    ``edge`` is what the start of the text counts as.
+    """
     gaps = []
-    running = -_ISOLATING_GAP  # the start of the text counts as a wide gap
+    running = edge
     for weight in weights:
         gaps.append(running)
         if weight > 0:
@@ -427,18 +499,23 @@ def _gaps(weights: Sequence[float]) -> list[float]:
     return gaps
 
 
-def _comments_start(lines: Sequence[Line], reasons: list[str | None]) -> int:
+def _comments_start(
+    lines: Sequence[Line],
+    reasons: list[str | None],
+    keys: Sequence[str] | None,
+    weights: Sequence[float],
+) -> int:
     """Index of the comment-section header after the article's running text, else the end."""
     words_before = 0.0
     for index, line in enumerate(lines):
         if line.blank:
             continue
         if words_before >= _ARTICLE_BEFORE_COMMENTS and _COMMENTS_HEADER.fullmatch(
-            line_key(line.text)
+            keys[index] if keys is not None else line_key(line.text)
         ):
             reasons[index] = f"comments header {line.text.strip()!r}"
             return index + 1
-        words_before += max(line_weight(line.text, reasons[index]), 0.0)
+        words_before += max(weights[index], 0.0)
     return len(lines)
 
 
@@ -493,7 +570,8 @@ def clean(
         ["page furniture 'Connect with us'", "page furniture 'Continue Reading'"]
     """
     lines = split_lines(text)
-    reasons = classify(lines, repeated)
-    select_main_text(lines, reasons, main_stretch=main_stretch)
+    keys = [line_key(line.text) for line in lines]
+    reasons = classify(lines, repeated, keys)
+    select_main_text(lines, reasons, main_stretch=main_stretch, keys=keys)
     drop_head_labels(lines, reasons)
     return build(text, lines, reasons)

@@ -90,14 +90,17 @@ def split_articles(
         document with no text left gives one empty article (so it can be reported).
     """
     lines = split_lines(document.text)
-    reasons = classify(lines, repeated)
-    bounds = _article_bounds(lines, reasons) if split else [0]
+    keys = [line_key(line.text) for line in lines]
+    reasons = classify(lines, repeated, keys)
+    bounds = _article_bounds(lines, keys) if split else [0]
     parts = []
     for index, start in enumerate(bounds):
         end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
         part_lines = lines[start:end]
         part_reasons = list(reasons[start:end])
-        select_main_text(part_lines, part_reasons, main_stretch=document.kind == "text")
+        select_main_text(
+            part_lines, part_reasons, main_stretch=document.kind == "text", keys=keys[start:end]
+        )
         drop_head_labels(part_lines, part_reasons)
         cleaned = build(document.text, part_lines, part_reasons)
         if cleaned.text or len(bounds) == 1:
@@ -118,7 +121,7 @@ def split_articles(
     ]
 
 
-def _article_bounds(lines: Sequence[Line], reasons: Sequence[str | None]) -> list[int]:
+def _article_bounds(lines: Sequence[Line], keys: Sequence[str]) -> list[int]:
     """Line indices where articles start.
 
     An article starts at 0; at a separator ("Continue Reading") followed within a few
@@ -127,7 +130,6 @@ def _article_bounds(lines: Sequence[Line], reasons: Sequence[str | None]) -> lis
     its header block for each story it holds.
     """
     bounds = [0]
-    keys = [line_key(line.text) for line in lines]
     words_since = 0
     for index, key in enumerate(keys):
         if not key:
