@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -66,7 +67,7 @@ _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$
 _TRAILING = re.compile(r"[\s.:!?…»>›→|-]+$")
 _SPACES = re.compile(r"\s+")
 # Longer lines are never furniture: their key skips the normalisation.
-_KEY_MAX_CHARS = 300
+_KEY_MAX_CHARS = 160
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SENTENCE_END = re.compile(r"\.[\"')\]]*$")
 _HEADLINE_MAX_WORDS = 30
@@ -113,8 +114,7 @@ _SHORT_LINE_PENALTY = 5.0
 _TITLE_LINE_PENALTY = 4.0
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of a text: ``[start, end)`` code points, without its line break."""
 
     start: int
@@ -401,7 +401,7 @@ def select_main_text(
             reasons[index] = "comments section"
     if not main_stretch:
         return
-    weights, paragraph_ends = _context_weights(lines[:end], reasons[:end])
+    weights, paragraph_ends = _context_weights(lines[:end], reasons[:end], line_weights[:end])
     best_total, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, 0
     for index, weight in enumerate(weights):
@@ -426,7 +426,7 @@ def select_main_text(
 
 
 def _context_weights(
-    lines: Sequence[Line], reasons: Sequence[str | None]
+    lines: Sequence[Line], reasons: Sequence[str | None], line_weights: Sequence[float]
 ) -> tuple[list[float], list[int]]:
     """Line weights, with running text that stands alone between non-text lines discounted.
 
@@ -434,7 +434,7 @@ def _context_weights(
     date is a teaser in a list of other stories. Also returns, for each line, the index
     of the last line of its (possibly hard-wrapped) paragraph.
     """
-    weights, paragraph_ends = _wrapped_weights(lines, reasons)
+    weights, paragraph_ends = _wrapped_weights(lines, reasons, line_weights)
     gap_before = _gaps(weights, _EDGE_BEFORE)
     gap_after = _gaps(weights[::-1], _EDGE_AFTER)[::-1]
     return [
@@ -448,7 +448,7 @@ def _context_weights(
 
 
 def _wrapped_weights(
-    lines: Sequence[Line], reasons: Sequence[str | None]
+    lines: Sequence[Line], reasons: Sequence[str | None], line_weights: Sequence[float]
 ) -> tuple[list[float], list[int]]:
     """Line weights, weighing a hard-wrapped paragraph as one line.
 
@@ -469,9 +469,12 @@ def _wrapped_weights(
                 and _continues(lines[end - 1].text, lines[end].text)
             ):
                 end += 1
-        text = " ".join(line.text.strip() for line in lines[index:end])
-        weights[index] = line_weight(text, reasons[index])
-        paragraph_ends[index:end] = [end - 1] * (end - index)
+        if end == index + 1:
+            weights[index] = line_weights[index]
+        else:
+            text = " ".join(line.text.strip() for line in lines[index:end])
+            weights[index] = line_weight(text, reasons[index])
+            paragraph_ends[index:end] = [end - 1] * (end - index)
         index = end
     return weights, paragraph_ends
 
