@@ -566,7 +566,7 @@ def clean(
         The cleaned text, its map back to ``text`` and the dropped lines with reasons.
 
     Example:
-        >>> result = clean("Connect with us\\n\\nThe story begins here.\\n\\nContinue Reading")
+        >>> result = clean("Connect with us\n\nThe story begins here.\n\nContinue Reading")
         >>> result.text
         'The story begins here.'
         >>> [d.reason for d in result.dropped]

@@ -7,6 +7,7 @@ in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -15,10 +16,19 @@ import click
 
 from neardup._version import __version__
 from neardup.config import KEEP_POLICIES, Config
+from neardup.diff import diff
 from neardup.documents import DEFAULT_INCLUDE, read_documents
-from neardup.errors import ConfigError, NeardupError
+from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.pipeline import find_duplicates, strip_documents
-from neardup.report import dumps, explain_lines, scan_to_dict, scan_to_text
+from neardup.report import (
+    diff_to_dict,
+    diff_to_text,
+    dumps,
+    explain_lines,
+    scan_to_dict,
+    scan_to_text,
+)
+from neardup.segment import Article, split_articles
 
 EXIT_OK = 0
 EXIT_TROUBLE = 2
@@ -120,8 +130,11 @@ def cli() -> None:
     show_default=True,
     help="Report format.",
 )
+@click.option(
+    "--diffs", is_flag=True, help="Add each copy's differing segments against the kept copy."
+)
 @_sketch_options
-def scan(paths: tuple[str, ...], output_format: str, **options: Any) -> None:
+def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any) -> None:
     """Report clusters of near-duplicate articles in PATHS.
 
     PATHS are files, folders (read recursively) or JSONL files of {"id", "text"}
@@ -141,9 +154,9 @@ def scan(paths: tuple[str, ...], output_format: str, **options: Any) -> None:
         click.echo(f"neardup: error: {problem}", err=True)
         sys.exit(EXIT_TROUBLE)
     if output_format == "json":
-        click.echo(dumps(scan_to_dict(result, read.errors)))
+        click.echo(dumps(scan_to_dict(result, read.errors, diffs=diffs)))
     else:
-        click.echo(scan_to_text(result, read.errors), nl=False)
+        click.echo(scan_to_text(result, read.errors, diffs=diffs), nl=False)
     if read.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
 
@@ -209,6 +222,70 @@ def strip(
         click.echo(explain_lines(document.text, dropped) if explain else text)
     if read.errors and not keep_going:
         sys.exit(EXIT_TROUBLE)
+
+
+EXIT_DIFFERENT = 1
+
+
+@cli.command(name="diff")
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--raw", is_flag=True, help="Diff the texts as they are, without cleaning.")
+@click.option("--context", type=int, default=1, show_default=True, help="Paragraphs of context.")
+def diff_command(first: str, second: str, output_format: str, raw: bool, context: int) -> None:
+    """Show the segments that differ between A and B.
+
+    A and B are files or article ids (PATH#K, the K-th article of a split page). Exit
+    status: 0 same content, 1 differences, 2 trouble.
+    """
+    try:
+        article_a, article_b = resolve_article(first), resolve_article(second)
+    except NeardupError as problem:
+        click.echo(f"neardup: error: {problem}", err=True)
+        sys.exit(EXIT_TROUBLE)
+    result = diff(article_a, article_b, raw=raw, a_name=first, b_name=second)
+    if output_format == "json":
+        click.echo(dumps(diff_to_dict(result)))
+    else:
+        click.echo(diff_to_text(result, color=use_color(), context=context), nl=False)
+    sys.exit(EXIT_OK if result.same else EXIT_DIFFERENT)
+
+
+def resolve_article(name: str) -> Article:
+    """The article a ``diff`` argument names: a file, or ``PATH#K`` for a page's K-th article.
+
+    Raises:
+        InputError: The file cannot be read, or the page has no article K.
+    """
+    path, _, segment = name.rpartition("#")
+    if not (path and segment.isdigit() and not os.path.exists(name)):
+        path, segment = name, ""
+    read = read_documents([path])
+    if read.errors:
+        raise read.errors[0]
+    if not read.documents:
+        raise InputError(name, "no document in it")
+    document = read.documents[0]
+    if not segment:
+        return split_articles(document, split=False)[0]
+    articles = split_articles(document)
+    index = int(segment)
+    if index >= len(articles):
+        raise InputError(name, f"the page holds {len(articles)} article(s), not #{index}")
+    return articles[index]
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
