@@ -123,3 +123,15 @@ def test_scan_diffs_adds_segments_to_copies(tmp_path: Path) -> None:
         ["replace", "delete", "insert"],
         ["replace", "insert", "delete"],
     )
+
+
+def test_a_rewritten_passage_is_one_replace_with_its_shared_words() -> None:
+    source = "\n\n".join(story_paragraphs()[:2])
+    # One paragraph made of the source's two, lightly reworded.
+    rewrite = source.replace("\n\n", " ").replace("major escalation", "big escalation")
+    rewrite = rewrite.replace("last week", "recently")
+    result = diff(source, rewrite)
+    assert [s.op for s in result.segments] == ["replace"]
+    changes = [(w.a_text, w.b_text) for w in result.segments[0].words]
+    assert ("major", "big") in changes
+    assert ("last week", "recently") in changes

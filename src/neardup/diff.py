@@ -31,6 +31,9 @@ Span = tuple[int, int]
 # Paired paragraphs must share at least this share of their words (Indel similarity);
 # below it, one copy dropped a paragraph and the other added an unrelated one.
 _REPLACE_SIMILARITY = 0.5
+# A stretch of several paragraphs on each side, none pairing one to one, is still one
+# rewritten passage when this share of its words agree.
+_STRETCH_SIMILARITY = 0.3
 _WORD = regex.compile(r"\S+")
 _PARAGRAPH_BREAK = regex.compile(r"\n\s*\n")
 
@@ -208,7 +211,44 @@ def _changed(
     for b_index in b_side[next_b:]:
         span = b_paragraphs[b_index].span
         segments.append(Segment("insert", None, span, None, _slice(b, span)))
+    if a_side and b_side and {"delete", "insert"} & {segment.op for segment in segments}:
+        # Paragraphs left unpaired: if the stretch is one rewritten passage (paragraphs
+        # merged, split or reordered), a single replace aligns more of its words.
+        return _as_one_replace(a, b, a_paragraphs, b_paragraphs, a_side, b_side, segments)
     return segments
+
+
+def _as_one_replace(
+    a: CleanText,
+    b: CleanText,
+    a_paragraphs: Sequence[_Paragraph],
+    b_paragraphs: Sequence[_Paragraph],
+    a_side: Sequence[int],
+    b_side: Sequence[int],
+    segments: list[Segment],
+) -> list[Segment]:
+    """One replace for a whole stretch, when it aligns more words than ``segments``."""
+    a_words = " ".join(a_paragraphs[i].key for i in a_side).split()
+    b_words = " ".join(b_paragraphs[i].key for i in b_side).split()
+    paired = sum(
+        _common_words(normalize(s.a_text or "").split(), normalize(s.b_text or "").split())
+        for s in segments
+        if s.op == "replace"
+    )
+    if (
+        _common_words(a_words, b_words) <= paired
+        or Indel.normalized_similarity(a_words, b_words) < _STRETCH_SIMILARITY
+    ):
+        return segments
+    a_span = (a_paragraphs[a_side[0]].span[0], a_paragraphs[a_side[-1]].span[1])
+    b_span = (b_paragraphs[b_side[0]].span[0], b_paragraphs[b_side[-1]].span[1])
+    words = diff_words(a.original, a_span, b.original, b_span)
+    return [Segment("replace", a_span, b_span, _slice(a, a_span), _slice(b, b_span), words)]
+
+
+def _common_words(first: Sequence[str], second: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two word lists."""
+    return (len(first) + len(second) - Indel.distance(first, second)) // 2
 
 
 def _best_partner(
