@@ -183,3 +183,11 @@ def test_results_do_not_depend_on_input_order(seeds_dir: Path) -> None:
     forward = find_duplicates(read.documents)
     backward = find_duplicates(list(reversed(read.documents)))
     assert [member_ids(c) for c in forward.clusters] == [member_ids(c) for c in backward.clusters]
+
+
+def test_exact_copies_beyond_the_bucket_cap_still_cluster() -> None:
+    text = "\n\n".join(story_paragraphs())
+    documents = [Document(f"copy{i:03}", text, f"copy{i:03}") for i in range(30)]
+    result = find_duplicates(documents, Config(max_bucket=5))
+    assert result.stats.capped_buckets > 0
+    assert [len(cluster.members) for cluster in result.clusters] == [30]

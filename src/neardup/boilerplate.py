@@ -278,7 +278,7 @@ def classify(
             reasons[index] = f"list header {lines[index].text.strip()!r}"
             index = _drop_list(lines, keys, reasons, index)
             continue
-        if _FURNITURE.fullmatch(key):
+        elif _FURNITURE.fullmatch(key):
             reasons[index] = f"page furniture {lines[index].text.strip()!r}"
         elif _PAGE_TITLE.match(lines[index].text.strip()):
             reasons[index] = "page title"

@@ -35,8 +35,9 @@ class Config:
         num_perm: MinHash permutations per signature.
         bands: LSH bands; ``None`` derives bands and rows from the thresholds.
         rows: LSH rows per band; set together with ``bands``.
-        max_bucket: LSH buckets with more articles than this are capped: only the first
-            ``max_bucket`` articles (in id order) of such a bucket form candidate pairs.
+        max_bucket: LSH buckets with more articles than this are capped: all pairs among
+            the first ``max_bucket`` articles (in id order), and the first with each of
+            the rest, become candidates.
         min_shingles: Articles with fewer shingles are reported as too short, never matched.
         split: Split pages that hold several articles into their articles.
         min_repeats: A line of up to 30 words found in at least this many documents,

@@ -78,10 +78,11 @@ class LSHIndex:
     Args:
         bands: Number of bands.
         rows: Signature values per band.
-        max_bucket: A bucket with more members than this contributes pairs only among
-            its first ``max_bucket`` members (lowest row indices), so one huge bucket of
-            boilerplate-only pages cannot blow up the pair count. The cap is applied the
-            same way on every path, so results stay deterministic.
+        max_bucket: A bucket with more members than this contributes all pairs among
+            its first ``max_bucket`` members (lowest row indices) and pairs of its first
+            member with each of the rest, so one huge bucket cannot blow up the pair
+            count while exact copies still meet. The cap is applied the same way on every
+            path, so results stay deterministic.
     """
 
     def __init__(self, bands: int, rows: int, max_bucket: int = 200) -> None:
@@ -134,7 +135,10 @@ class LSHIndex:
             for start, end in zip(run_starts[shared], run_ends[shared], strict=True):
                 members = order[start:end]
                 if len(members) > self.max_bucket:
+                    # Pair the rest with the bucket's first member only: exact copies
+                    # beyond the cap still meet the head, in linear, not square, pairs.
                     capped += 1
+                    found.append(members[0] * count + members[self.max_bucket :])
                     members = members[: self.max_bucket]
                 first, second = np.triu_indices(len(members), k=1)
                 found.append(members[first] * count + members[second])

@@ -235,7 +235,7 @@ def scan_to_text(
     if result.skipped:
         shown = ", ".join(f"{item.id} ({item.reason})" for item in result.skipped[:10])
         more = f" and {len(result.skipped) - 10} more" if len(result.skipped) > 10 else ""
-        lines.append(f"not compared, too short: {shown}{more}")
+        lines.append(f"not compared (empty or too short): {shown}{more}")
     if errors:
         lines.append(f"{_count(len(errors), 'input')} could not be read (see above)")
     return "\n".join(lines) + "\n"
