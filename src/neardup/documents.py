@@ -34,6 +34,9 @@ class Document:
         mtime: The file's modification time, if it has one.
         kind: ``"text"``, or ``"html"`` for a page whose main text was extracted from
             HTML (then ``text`` is the extracted text, and spans point into it).
+        file: The file on disk holding exactly this document, if any (not for JSONL
+            records or standard input); actions on duplicates work on it.
+        size: That file's size in bytes when it was read.
     """
 
     id: str
@@ -41,6 +44,8 @@ class Document:
     path: str
     mtime: float | None = None
     kind: Literal["text", "html"] = "text"
+    file: str | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,14 @@ def read_documents(
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     seen: set[str] = set()
+    files: set[str] = set()
     for given in paths:
         for document in _read_one(str(given), single_root, include, exclude, stdin, result):
+            if document.file is not None:
+                real = os.path.realpath(document.file)
+                if real in files:
+                    continue  # the same file named twice (or by two paths) is read once
+                files.add(real)
             if document.id in seen:
                 result.errors.append(
                     InputError(document.path, f"duplicate document id {document.id!r}")
@@ -148,11 +159,12 @@ def _matches(relative: str, name: str, patterns: Iterable[str]) -> bool:
 
 def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Document]:
     try:
+        status = path.stat()
         data = path.read_bytes()
-        mtime = path.stat().st_mtime
     except OSError as error:
         result.errors.append(InputError(display, error.strerror or str(error)))
         return
+    mtime = status.st_mtime
     suffixes = [suffix.lower() for suffix in path.suffixes]
     try:
         if suffixes and suffixes[-1] == ".gz":
@@ -161,7 +173,8 @@ def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Documen
         suffix = suffixes[-1] if suffixes else ""
         text = decode(data, display)
         if suffix in HTML_SUFFIXES:
-            yield Document(display, html_to_text(text, display), display, mtime, kind="html")
+            extracted = html_to_text(text, display)
+            yield Document(display, extracted, display, mtime, "html", str(path), status.st_size)
             return
     except InputError as error:
         result.errors.append(error)
@@ -169,7 +182,7 @@ def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Documen
     if suffix in JSONL_SUFFIXES:
         yield from _records(display, text, mtime, result)
     else:
-        yield Document(id=display, text=text, path=display, mtime=mtime)
+        yield Document(display, text, display, mtime, "text", str(path), status.st_size)
 
 
 def _gunzip(data: bytes, path: str) -> bytes:

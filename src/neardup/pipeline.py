@@ -74,6 +74,7 @@ class DedupResult:
         stats: Counts.
         skipped: Articles that were empty or too short to compare, by id.
         articles: Every article, sorted by id.
+        documents: The documents, in the order given.
     """
 
     config: Config
@@ -81,6 +82,7 @@ class DedupResult:
     stats: Stats
     skipped: list[Skipped] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
 
 def learn_repeated_lines(documents: Sequence[Document], config: Config) -> RepeatedLines | None:
@@ -181,4 +183,4 @@ def find_duplicates(documents: Iterable[Document], config: Config | None = None)
         clusters=len(clusters),
         capped_buckets=candidates.capped_buckets,
     )
-    return DedupResult(config, clusters, stats, skipped, articles)
+    return DedupResult(config, clusters, stats, skipped, articles, documents)
