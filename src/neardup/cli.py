@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from neardup import actions
 from neardup._version import __version__
 from neardup.config import KEEP_POLICIES, Config
 from neardup.diff import diff
-from neardup.documents import DEFAULT_INCLUDE, read_documents
+from neardup.documents import DEFAULT_INCLUDE, ReadResult, read_documents
 from neardup.errors import ConfigError, InputError, NeardupError
-from neardup.pipeline import find_duplicates, strip_documents
+from neardup.pipeline import DedupResult, find_duplicates, strip_documents
 from neardup.report import (
     diff_to_dict,
     diff_to_text,
@@ -97,6 +99,23 @@ def _sketch_options(function: F) -> F:
     return function
 
 
+def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult, ReadResult]:
+    """Read PATHS and find duplicates with the options' settings; errors go to stderr."""
+    try:
+        config = config_from_options(options)
+    except ConfigError as bad_setting:
+        raise click.UsageError(str(bad_setting)) from bad_setting
+    include = options["include"] or DEFAULT_INCLUDE
+    read = read_documents(paths, include=include, exclude=options["exclude"])
+    for input_error in read.errors:
+        click.echo(f"neardup: error: {input_error}", err=True)
+    try:
+        return find_duplicates(read.documents, config), read
+    except NeardupError as problem:
+        click.echo(f"neardup: error: {problem}", err=True)
+        sys.exit(EXIT_TROUBLE)
+
+
 def config_from_options(options: dict[str, Any]) -> Config:
     """The config the command-line options ask for (unset options keep their defaults)."""
     settings: dict[str, Any] = {
@@ -140,19 +159,7 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
     PATHS are files, folders (read recursively) or JSONL files of {"id", "text"}
     records; "-" reads JSONL from standard input.
     """
-    try:
-        config = config_from_options(options)
-    except ConfigError as bad_setting:
-        raise click.UsageError(str(bad_setting)) from bad_setting
-    include = options["include"] or DEFAULT_INCLUDE
-    read = read_documents(paths, include=include, exclude=options["exclude"])
-    for input_error in read.errors:
-        click.echo(f"neardup: error: {input_error}", err=True)
-    try:
-        result = find_duplicates(read.documents, config)
-    except NeardupError as problem:
-        click.echo(f"neardup: error: {problem}", err=True)
-        sys.exit(EXIT_TROUBLE)
+    result, read = _find(paths, options)
     if output_format == "json":
         click.echo(dumps(scan_to_dict(result, read.errors, diffs=diffs)))
     else:
@@ -225,6 +232,97 @@ def strip(
 
 
 EXIT_DIFFERENT = 1
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy the kept files and every unique file into this folder; change nothing else.",
+)
+@click.option(
+    "--move-to",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Move redundant files into this folder, keeping their relative paths.",
+)
+@click.option("--delete", is_flag=True, help="Delete redundant files (needs --yes).")
+@click.option("--yes", is_flag=True, help="Confirm --delete.")
+@_sketch_options
+def dedup(
+    paths: tuple[str, ...],
+    out: Path | None,
+    move_to: Path | None,
+    delete: bool,
+    yes: bool,
+    **options: Any,
+) -> None:
+    """Set aside near-duplicate files in PATHS; with no action, say what would be done.
+
+    A file is redundant only when every article in it is a copy of an article kept in
+    another file. Kept copies and pages that still hold a unique article never move.
+    """
+    chosen = [name for name, value in (("--out", out), ("--move-to", move_to)) if value]
+    if delete:
+        chosen.append("--delete")
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one action (got {', '.join(chosen)})")
+    if delete and not yes:
+        raise click.UsageError("--delete removes files: add --yes to confirm")
+    target = out or move_to
+    if target is not None:
+        options["exclude"] = (*options["exclude"], *_inside(target, paths))
+    result, read = _find(paths, options)
+    decided = actions.plan(result)
+    for name in decided.untouchable:
+        click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
+    if out is not None:
+        outcomes = list(_report(actions.copy_kept(decided, out)))
+    elif move_to is not None:
+        outcomes = list(_report(actions.move_redundant(decided, move_to)))
+    elif delete:
+        outcomes = list(_report(actions.delete_redundant(decided)))
+    else:
+        for item in decided.redundant:
+            click.echo(
+                f"would move {item.document} -> {Path('dupes') / item.relative} "
+                f"(near-duplicate of {item.keep}, jaccard {item.jaccard:.2f})"
+            )
+        click.echo(
+            f"{len(decided.redundant)} of {len(decided.redundant) + len(decided.kept)} files "
+            "are redundant; nothing was changed (use --move-to, --out or --delete --yes)"
+        )
+        outcomes = []
+    failed = any(outcome.status == "failed" for outcome in outcomes)
+    if failed or (read.errors and not options["keep_going"]):
+        sys.exit(EXIT_TROUBLE)
+
+
+def _inside(target: Path, paths: tuple[str, ...]) -> list[str]:
+    """Exclude patterns for a target folder that lies inside a scanned folder."""
+    patterns = []
+    for given in paths:
+        try:
+            relative = target.resolve().relative_to(Path(given).resolve())
+        except ValueError:
+            continue
+        if relative.parts:
+            patterns.append(relative.as_posix())
+    return patterns
+
+
+def _report(outcomes: Iterator[actions.Outcome]) -> Iterator[actions.Outcome]:
+    verbs = {"move": "moved", "delete": "deleted", "copy": "copied"}
+    for outcome in outcomes:
+        arrow = f" -> {outcome.target}" if outcome.target else ""
+        if outcome.status == "done":
+            click.echo(f"{verbs[outcome.kind]} {outcome.source}{arrow}")
+        elif outcome.status == "skipped":
+            click.echo(f"skipped {outcome.source}{arrow} ({outcome.detail})")
+        else:
+            click.echo(f"neardup: error: {outcome.source}: {outcome.detail}", err=True)
+        sys.stdout.flush()
+        yield outcome
 
 
 @cli.command(name="diff")
