@@ -87,7 +87,7 @@ def test_text_report_lists_keep_then_copies(seeds_dir: Path) -> None:
 
 
 def test_unreadable_input_is_listed_and_exits_2(seeds_dir: Path) -> None:
-    (seeds_dir / "bad.txt").write_bytes(b"caf\xe9 au lait")
+    (seeds_dir / "bad.txt").write_bytes(bytes(range(0x80, 0x100)) * 4)
     result = CliRunner().invoke(cli, ["scan", str(seeds_dir), "--format", "json"])
     assert result.exit_code == 2
     data = json.loads(result.stdout)

@@ -60,15 +60,24 @@ def test_jsonl_files_and_stdin(tmp_path: Path) -> None:
 
 def test_bad_files_are_listed_and_reading_goes_on(tmp_path: Path) -> None:
     write(tmp_path, "good.txt", "fine")
-    write(tmp_path, "latin1.txt", "caf\xe9".encode("latin-1"))
+    write(
+        tmp_path,
+        "latin1.txt",
+        "Le caf\xe9 \xe9tait ferm\xe9 \xe0 cause de la gr\xe8ve.".encode("cp1252"),
+    )
+    write(tmp_path, "noise.txt", bytes(range(0x80, 0x100)) * 4)
     write(tmp_path, "binary.txt", b"\x00\x01\x02")
     write(tmp_path, "bom.txt", "\ufeffwith bom".encode())
     result = read_documents([tmp_path, tmp_path / "missing.txt"])
-    assert [d.text for d in result.documents] == ["with bom", "fine"]
+    assert [d.text for d in result.documents] == [
+        "with bom",
+        "fine",
+        "Le café était fermé à cause de la grève.",
+    ]
     problems = {Path(e.path).name: e.reason for e in result.errors}
     assert problems == {
         "binary.txt": "binary file (contains NUL bytes), not text",
-        "latin1.txt": "not valid UTF-8 (byte 0xe9 at offset 3)",
+        "noise.txt": "not valid UTF-8 (byte 0x80 at offset 0) and no encoding detected",
         "missing.txt": "no such file or folder",
     }
     assert all(isinstance(e, OSError) for e in result.errors)

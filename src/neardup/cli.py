@@ -31,6 +31,7 @@ from neardup.report import (
     scan_to_text,
 )
 from neardup.segment import Article, split_articles
+from neardup.settings import READING_KEYS, find_settings
 
 EXIT_OK = 0
 EXIT_TROUBLE = 2
@@ -78,6 +79,23 @@ def _sketch_options(function: F) -> F:
         click.option("--no-split", is_flag=True, help="Do not split multi-article pages."),
         click.option("--seed", type=int, help=f"Hash seed. [default: {defaults.seed}]"),
         click.option(
+            "--max-size-ratio",
+            type=float,
+            help="Largest size ratio at which containment candidates are sought. "
+            f"[default: {defaults.max_size_ratio}]",
+        ),
+        click.option(
+            "--max-bucket",
+            type=int,
+            help=f"LSH bucket size past which pairs are capped. [default: {defaults.max_bucket}]",
+        ),
+        click.option(
+            "--min-repeats",
+            type=int,
+            help="Lines in this many documents around different text are boilerplate (0: off). "
+            f"[default: {defaults.min_repeats}]",
+        ),
+        click.option(
             "--include",
             multiple=True,
             metavar="GLOB",
@@ -105,8 +123,9 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
         config = config_from_options(options)
     except ConfigError as bad_setting:
         raise click.UsageError(str(bad_setting)) from bad_setting
-    include = options["include"] or DEFAULT_INCLUDE
-    read = read_documents(paths, include=include, exclude=options["exclude"])
+    merged = effective_settings(options)
+    include, exclude = merged["include"][0], merged["exclude"][0]
+    read = read_documents(paths, include=include, exclude=exclude)
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
     try:
@@ -116,13 +135,13 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
         sys.exit(EXIT_TROUBLE)
 
 
-def config_from_options(options: dict[str, Any]) -> Config:
-    """The config the command-line options ask for (unset options keep their defaults)."""
+def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
+    """The settings given as command-line flags (unset flags are left out)."""
     settings: dict[str, Any] = {
         name: options[name]
         for name in (
             "threshold", "containment", "num_perm", "shingle_size", "min_shingles",
-            "bands", "rows", "keep", "seed",
+            "bands", "rows", "keep", "seed", "max_size_ratio", "max_bucket", "min_repeats",
         )
         if options.get(name) is not None
     }  # fmt: skip
@@ -130,7 +149,32 @@ def config_from_options(options: dict[str, Any]) -> Config:
         settings["containment"] = None
     if options.get("no_split"):
         settings["split"] = False
-    return Config.from_mapping(settings, source="command line")
+    for name in READING_KEYS:
+        if options.get(name):
+            settings[name] = list(options[name])
+    return settings
+
+
+def effective_settings(options: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """Every setting's value and where it came from: flags over the file over defaults."""
+    found = find_settings()
+    merged: dict[str, tuple[Any, str]] = {
+        **{name: (value, "default") for name, value in Config().to_dict().items()},
+        "include": (list(DEFAULT_INCLUDE), "default"),
+        "exclude": ([], "default"),
+    }
+    for name, value in found.values.items():
+        merged[name] = (value, found.source or "")
+    for name, value in flag_settings(options).items():
+        merged[name] = (value, "command line")
+    return merged
+
+
+def config_from_options(options: dict[str, Any]) -> Config:
+    """The config the flags, the settings file and the defaults give together."""
+    merged = effective_settings(options)
+    values = {name: value for name, (value, _) in merged.items() if name not in READING_KEYS}
+    return Config.from_mapping(values, source="settings")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -232,6 +276,42 @@ def strip(
 
 
 EXIT_DIFFERENT = 1
+
+
+@cli.command(name="config")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@_sketch_options
+def config_command(output_format: str, **options: Any) -> None:
+    """Print the effective settings and where each came from.
+
+    Settings come from flags, then neardup.toml or pyproject.toml [tool.neardup] (the
+    first found from the working directory upward), then the defaults.
+    """
+    try:
+        merged = effective_settings(options)
+        config_from_options(options)
+    except ConfigError as bad_setting:
+        raise click.UsageError(str(bad_setting)) from bad_setting
+    if output_format == "json":
+        click.echo(
+            dumps(
+                {
+                    name: {"value": value, "source": source}
+                    for name, (value, source) in merged.items()
+                }
+            )
+        )
+        return
+    width = max(len(name) for name in merged)
+    for name, (value, source) in merged.items():
+        click.echo(f"{name:<{width}} = {json.dumps(value)}  ({source})")
 
 
 @cli.command()

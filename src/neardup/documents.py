@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
+import charset_normalizer
+
 from neardup.errors import InputError
 from neardup.html import HTML_SUFFIXES, html_to_text
 
@@ -193,19 +195,38 @@ def _gunzip(data: bytes, path: str) -> bytes:
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode a file's bytes as UTF-8 (a byte-order mark is dropped).
+    """Decode a file's bytes: UTF-8 (a byte-order mark is dropped), else the detected encoding.
+
+    Text in other encodings (Windows-1252, Latin-1, Shift JIS, ...) is decoded when
+    charset-normalizer can tell which it is.
 
     Raises:
-        InputError: The bytes are binary or not valid UTF-8.
+        InputError: The bytes are binary, or neither UTF-8 nor of a detectable encoding.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(path, "binary file (not valid UTF-16 after its mark)") from None
     if b"\x00" in data[:8192]:
         raise InputError(path, "binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+    # Candidates in charset-normalizer's order; windows-1252 first when it fits, as web
+    # browsers read text labelled Latin-1 (short Western text is ambiguous otherwise).
+    candidates = [
+        match.encoding
+        for match in charset_normalizer.from_bytes(data)
+        if not match.encoding.startswith(("utf_16", "utf_32"))
+    ]
+    for encoding in sorted(candidates, key=lambda name: name != "cp1252"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(path, f"not valid UTF-8 ({where}) and no encoding detected")
 
 
 def _records(path: str, text: str, mtime: float | None, result: ReadResult) -> Iterator[Document]:
