@@ -92,7 +92,10 @@ def test_unreadable_input_is_listed_and_exits_2(seeds_dir: Path) -> None:
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data["errors"] == [
-        {"path": "bad.txt", "error": "not valid UTF-8 (byte 0xe9 at offset 3)"}
+        {
+            "path": "bad.txt",
+            "error": "not valid UTF-8 (byte 0x80 at offset 0) and no encoding detected",
+        }
     ]
     assert data["stats"]["clusters"] == 1
     assert "neardup: error: bad.txt: not valid UTF-8" in result.stderr
