@@ -155,3 +155,39 @@ def test_python_dash_m_entry_point(seeds_dir: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("cluster 1 of 1: 2 copies")
+
+
+def test_jsonl_prints_one_cluster_a_line(seeds_dir: Path) -> None:
+    whole = scan_json(str(seeds_dir))
+    result = CliRunner().invoke(cli, ["scan", str(seeds_dir), "--format", "jsonl"])
+    assert result.exit_code == 0
+    assert [json.loads(line) for line in result.stdout.splitlines()] == whole["clusters"]
+
+
+def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
+    story = story_paragraphs()
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(150):  # enough documents for several chunks of work
+        text = "\n\n".join([*story[number % 7 :], f"Story number {number} ends here today."])
+        (folder / f"doc{number:03}.txt").write_text(text, encoding="utf-8")
+    outputs = {
+        CliRunner().invoke(cli, ["scan", str(folder), "--format", "json", "--jobs", jobs]).stdout
+        for jobs in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop())["stats"]["clusters"] >= 1
+
+
+def test_no_progress_display_when_stderr_is_not_a_terminal(seeds_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["scan", str(seeds_dir)])
+    assert result.stderr == ""
+    # pytest's logging plugin holds the logging module, so run the real command.
+    verbose = subprocess.run(
+        [sys.executable, "-m", "neardup", "scan", str(seeds_dir), "-v"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "neardup: 2 documents, 5 articles (5 compared); LSH 31 bands x 2 rows" in verbose.stderr
+    assert "\r" not in verbose.stderr  # no progress display: stderr is not a terminal

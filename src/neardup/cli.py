@@ -7,6 +7,7 @@ in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,7 @@ from neardup.config import KEEP_POLICIES, Config
 from neardup.diff import diff
 from neardup.documents import DEFAULT_INCLUDE, ReadResult, read_documents
 from neardup.errors import ConfigError, InputError, NeardupError
+from neardup.html_report import scan_to_html
 from neardup.pipeline import DedupResult, find_duplicates, strip_documents
 from neardup.report import (
     diff_to_dict,
@@ -110,7 +112,15 @@ def _sketch_options(function: F) -> F:
         click.option(
             "--keep-going", is_flag=True, help="Exit 0 even when some inputs could not be read."
         ),
-        click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr."),
+        click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr."),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=os.cpu_count() or 1,
+            show_default="all cores",
+            help="Processes to read and sketch in (the output is the same for any number).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -128,11 +138,22 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
     read = read_documents(paths, include=include, exclude=exclude)
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
+    if options["verbose"]:
+        logging.basicConfig(level=logging.INFO, format="neardup: %(message)s", stream=sys.stderr)
+    progress = None if options["quiet"] or not sys.stderr.isatty() else _show_progress
     try:
-        return find_duplicates(read.documents, config), read
+        result = find_duplicates(read.documents, config, jobs=options["jobs"], progress=progress)
     except NeardupError as problem:
         click.echo(f"neardup: error: {problem}", err=True)
         sys.exit(EXIT_TROUBLE)
+    if progress is not None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    return result, read
+
+
+def _show_progress(stage: str, done: int, total: int) -> None:
+    """One line on stderr, redrawn in place (only shown on a terminal)."""
+    click.echo(f"\rneardup: {stage} {done:,}/{total:,}\x1b[K", err=True, nl=False)
 
 
 def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
@@ -188,10 +209,10 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "jsonl", "html"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text for people, json, jsonl (one cluster a line), html (one page).",
 )
 @click.option(
     "--diffs", is_flag=True, help="Add each copy's differing segments against the kept copy."
@@ -206,6 +227,11 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
     result, read = _find(paths, options)
     if output_format == "json":
         click.echo(dumps(scan_to_dict(result, read.errors, diffs=diffs)))
+    elif output_format == "jsonl":
+        for cluster in scan_to_dict(result, read.errors, diffs=diffs)["clusters"]:
+            click.echo(json.dumps(cluster, ensure_ascii=False))
+    elif output_format == "html":
+        click.echo(scan_to_html(result, read.errors), nl=False)
     else:
         click.echo(scan_to_text(result, read.errors, diffs=diffs), nl=False)
     if read.errors and not options["keep_going"]:

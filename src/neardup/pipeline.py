@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -12,11 +15,19 @@ from neardup.boilerplate import Dropped, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
+from neardup.errors import ConfigError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
 from neardup.shingles import shingle_set
 from neardup.verify import verify_pairs
+
+_log = logging.getLogger("neardup")
+
+#: ``progress(stage, done, total)``: a stage's progress, for a progress display.
+Progress = Callable[[str, int, int], None]
+# Documents per unit of work handed to a worker process.
+_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,50 @@ def sketch(articles: Sequence[Article], config: Config) -> Sketches:
     return Sketches(list(articles), shingle_sets, signatures)
 
 
-def find_duplicates(documents: Iterable[Document], config: Config | None = None) -> DedupResult:
+def _prepare(
+    documents: Sequence[Document], config: Config, repeated: RepeatedLines | None
+) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
+    """Clean, split and shingle documents (the per-document work, run in workers)."""
+    return [
+        (article, shingle_set(article.text, config.shingle_size, config.seed))
+        for document in documents
+        for article in split_articles(document, split=config.split, repeated=repeated)
+    ]
+
+
+def _prepared_articles(
+    documents: Sequence[Document], config: Config, jobs: int, progress: Progress | None
+) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
+    """Articles with their shingle sets, sorted by id; in ``jobs`` processes if asked."""
+    repeated = learn_repeated_lines(documents, config)
+    chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
+    prepared: list[tuple[Article, npt.NDArray[np.uint64]]] = []
+    done = 0
+    if jobs > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            batches = pool.map(_prepare, chunks, repeat(config), repeat(repeated))
+            for chunk, batch in zip(chunks, batches, strict=True):
+                prepared.extend(batch)
+                done += len(chunk)
+                if progress:
+                    progress("sketched", done, len(documents))
+    else:
+        for chunk in chunks:
+            prepared.extend(_prepare(chunk, config, repeated))
+            done += len(chunk)
+            if progress:
+                progress("sketched", done, len(documents))
+    prepared.sort(key=lambda item: item[0].id)
+    return prepared
+
+
+def find_duplicates(
+    documents: Iterable[Document],
+    config: Config | None = None,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> DedupResult:
     """Find near-duplicate articles among documents.
 
     Each document is cleaned and (unless ``config.split`` is off) split into articles;
@@ -145,6 +199,8 @@ def find_duplicates(documents: Iterable[Document], config: Config | None = None)
     Args:
         documents: The documents, e.g. ``read_documents([...]).documents``.
         config: Settings; defaults to ``Config()``.
+        jobs: Processes to clean and sketch in; the result is the same for any number.
+        progress: Called as ``progress(stage, done, total)`` while working.
 
     Returns:
         The clusters, counts and skipped articles.
@@ -158,8 +214,13 @@ def find_duplicates(documents: Iterable[Document], config: Config | None = None)
     """
     config = config or Config()
     documents = list(documents)
-    articles = articles_of(documents, config)
-    sketches = sketch(articles, config)
+    if jobs < 1:
+        raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
+    prepared = _prepared_articles(documents, config, jobs, progress)
+    articles = [article for article, _ in prepared]
+    shingle_sets = [shingles for _, shingles in prepared]
+    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_sets)
+    sketches = Sketches(articles, shingle_sets, signatures)
     eligible: list[int] = []
     skipped: list[Skipped] = []
     for index, (article, shingles) in enumerate(zip(articles, sketches.shingle_sets, strict=True)):
@@ -168,11 +229,22 @@ def find_duplicates(documents: Iterable[Document], config: Config | None = None)
         else:
             reason = "empty" if not article.text.strip() else "too short"
             skipped.append(Skipped(article.id, reason, len(shingles)))
-    candidates = LSHIndex.from_config(config).candidates(sketches.signatures[eligible])
+    lsh = LSHIndex.from_config(config)
+    _log.info(
+        "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
+        len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
+    )  # fmt: skip
+    candidates = lsh.candidates(sketches.signatures[eligible])
     pairs = np.asarray(eligible, dtype=np.int64)[candidates.pairs]
     edges = verify_pairs(sketches.shingle_sets, pairs)
+    if progress:
+        progress("verified", len(edges), len(edges))
     matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep)
+    _log.info(
+        "%d candidate pairs, %d verified as copies, %d clusters",
+        len(edges), len(matches), len(clusters),
+    )  # fmt: skip
     stats = Stats(
         documents=len(documents),
         articles=len(articles),
