@@ -23,7 +23,7 @@ table.diff { border-collapse: collapse; width: 100%; table-layout: fixed; margin
 table.diff th { text-align: left; font-weight: 600; padding: .3rem; background: #f0f0f3; }
 table.diff td { vertical-align: top; padding: .35rem .5rem; border-top: 1px solid #e3e3e8;
                 white-space: pre-wrap; overflow-wrap: anywhere; }
-td.op { width: 5.5rem; color: #555; font-size: .85rem; }
+.op { width: 5.5rem; } td.op { color: #555; font-size: .85rem; }
 tr.delete td.a, tr.replace td.a { background: #fdecec; }
 tr.insert td.b, tr.replace td.b { background: #e8f6ea; }
 del { background: #f7c1c1; text-decoration: line-through; }
