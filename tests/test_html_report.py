@@ -95,9 +95,10 @@ def test_seed_report_renders_the_cluster_and_its_differences(
 def test_report_is_self_contained_and_escapes_text(tmp_path: Path) -> None:
     story = (Path(__file__).parent / "data" / SEED_A).read_text(encoding="utf-8")
     (tmp_path / "a.txt").write_text(story, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(
-        story + "\n\n<script>alert('x')</script> & more.\n", encoding="utf-8"
-    )
+    extra = "\n\nThe minister wrote <script>alert('x')</script> & left it there for readers."
+    first_paragraph_end = story.index("war of Ukraine.") + len("war of Ukraine.")
+    edited = story[:first_paragraph_end] + extra + story[first_paragraph_end:]
+    (tmp_path / "b.txt").write_text(edited, encoding="utf-8")
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "html"])
     assert result.exit_code == 0
     html = result.stdout
