@@ -33,6 +33,7 @@ off.
 
 
 def option_row(parameter: click.Option) -> str:
+    """One option as a table row: its flags, its value, its help and default."""
     names = ", ".join(f"`{name}`" for name in (*parameter.opts, *parameter.secondary_opts))
     if not parameter.is_flag and parameter.metavar:
         names += f" `{parameter.metavar}`"
@@ -47,6 +48,7 @@ def option_row(parameter: click.Option) -> str:
 
 
 def reference() -> str:
+    """The whole reference page."""
     parts = [INTRO]
     for name in sorted(cli.commands):
         command = cli.commands[name]
