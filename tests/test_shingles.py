@@ -5,15 +5,67 @@ import subprocess
 import sys
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from neardup.normalize import normalize, tokenize
-from neardup.shingles import combine_shingles, shingle_set, token_hashes
+from neardup.normalize import normalize
+from neardup.shingles import (
+    combine_shingles,
+    shingle_hashes_batch,
+    shingle_set,
+    tokenize,
+)
 
 from .conftest import SEED_A, seed_text
 
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def reference_fmix64(value: int) -> int:
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & MASK
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & MASK
+    return value ^ (value >> 33)
+
+
+def reference_shingles(text: str, size: int, seed: int) -> list[int]:
+    """The documented definition, token by token, with Python's unbounded integers."""
+    mixed = reference_fmix64((seed * GOLDEN + 1) & MASK)
+    multiplier, seed_mix = mixed | 1, mixed >> 1
+    hashes = []
+    for token in tokenize(text):
+        data = token.encode("utf-8")
+        poly = 0
+        for byte in data:
+            poly = (poly * multiplier + byte) & MASK
+        hashes.append(reference_fmix64(poly ^ ((len(data) * GOLDEN) & MASK) ^ seed_mix))
+    shingles = []
+    for start in range(len(hashes) - size + 1):
+        accumulator = hashes[start]
+        for offset in range(1, size):
+            accumulator = (accumulator * GOLDEN + hashes[start + offset]) & MASK
+        shingles.append(reference_fmix64(accumulator))
+    return shingles
+
+
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.lists(words, max_size=15).map(" ".join), min_size=1, max_size=4),
+    size=st.integers(1, 5),
+    seed=st.integers(0, 2**32),
+)
+def test_vectorised_shingles_equal_the_reference(texts: list[str], size: int, seed: int) -> None:
+    batch = shingle_hashes_batch(texts, size, seed)
+    assert [row.tolist() for row in batch] == [reference_shingles(t, size, seed) for t in texts]
+
 
 def test_normalisation_folds_quotes_dashes_case_and_width() -> None:
-    assert normalize("“North Korea’s” — ＡＢＣ") == '"north korea\'s" - abc'
+    assert normalize("“North Korea’s” — ＡＢＣ") == "\"north korea's\" - abc"
 
 
 def test_curly_and_straight_quotes_give_the_same_shingles() -> None:
@@ -22,22 +74,35 @@ def test_curly_and_straight_quotes_give_the_same_shingles() -> None:
     assert np.array_equal(shingle_set(curly), shingle_set(straight))
 
 
+def test_tokens() -> None:
+    assert tokenize("North Korea’s 1,500 troops; Ünïcode wörds") == [
+        "north", "korea", "s", "1", "500", "troops", "ünïcode", "wörds",
+    ]  # fmt: skip
+
+
 def test_scripts_without_spaces_shingle_by_character() -> None:
     assert tokenize("北朝鮮の兵士") == ["北", "朝", "鮮", "の", "兵", "士"]
+    assert tokenize("ทหาร") == ["ท", "ห", "า", "ร"]
+    assert tokenize("abc北def") == ["abc", "北", "def"]
     assert len(shingle_set("北朝鮮の兵士がロシアに", shingle_size=5)) == 7
-    assert tokenize("Ünïcode wörds, 42 times") == ["ünïcode", "wörds", "42", "times"]
 
 
 def test_fewer_tokens_than_a_shingle_give_no_shingles() -> None:
     assert len(shingle_set("four words only here")) == 0
     assert len(shingle_set("")) == 0
+    assert [len(row) for row in shingle_hashes_batch(["a b c d e f", "", "g h i j k"])] == [2, 0, 1]
+
+
+def test_texts_in_a_batch_do_not_leak_into_each_other() -> None:
+    texts = [seed_text(SEED_A)[:500], "one two three four five six seven", "x"]
+    together = shingle_hashes_batch(texts)
+    for text, row in zip(texts, together, strict=True):
+        assert np.array_equal(row, shingle_hashes_batch([text])[0])
 
 
 def test_shingle_hash_is_order_sensitive() -> None:
-    hashes = token_hashes(["a", "b", "c"], seed=1)
-    forward = combine_shingles(hashes, 3)
-    backward = combine_shingles(hashes[::-1].copy(), 3)
-    assert forward[0] != backward[0]
+    hashes = np.array([1, 2, 3], dtype=np.uint64)
+    assert combine_shingles(hashes, 3)[0] != combine_shingles(hashes[::-1].copy(), 3)[0]
 
 
 def test_seed_changes_every_hash() -> None:

@@ -38,7 +38,8 @@ class Config:
         max_bucket: LSH buckets with more articles than this are capped: all pairs among
             the first ``max_bucket`` articles (in id order), and the first with each of
             the rest, become candidates.
-        min_shingles: Articles with fewer shingles are reported as too short, never matched.
+        min_shingles: Articles with fewer shingles (word windows, repeats counted) are
+            reported as too short, never matched.
         split: Split pages that hold several articles into their articles.
         min_repeats: A line of up to 30 words found in at least this many documents,
             around different text each time, is boilerplate (a site's header, footer,

@@ -9,10 +9,11 @@ datasketch draws them, so a neardup signature equals ``datasketch.MinHash(num_pe
 seed, scheme="affine32")`` fed the same 32-bit shingle hashes, and converts to a
 :class:`datasketch.LeanMinHash` that datasketch's LSH indexes and storage accept.
 
-No step overflows: ``a_k * x + b_k`` is at most ``(2**32 - 1)**2 + 2**32 - 1 < 2**64``,
-computed exactly in uint64 and then reduced mod ``2**32`` by masking (the legacy
-``(a * h + b) % p`` of older datasketch overflowed uint64 silently). The tests check
-every value against a pure-Python big-integer reference.
+The arithmetic is defined mod ``2**32`` and computed in uint32, whose wrap-around is that
+modulus exactly: nothing is lost that the definition keeps (unlike the legacy
+``(a * h + b) % p`` of older datasketch, where uint64 overflowed before the ``% p`` the
+definition asked for). The tests check every value against a pure-Python big-integer
+reference, including extreme inputs.
 """
 
 from __future__ import annotations
@@ -33,33 +34,33 @@ EMPTY_SLOT = np.uint32(0xFFFFFFFF)
 SCHEME = "affine32"
 
 _MASK32 = np.uint64(0xFFFFFFFF)
-_FMIX32 = (np.uint64(16), np.uint64(0x85EBCA6B), np.uint64(13), np.uint64(0xC2B2AE35))
-# Shingles per block of the (num_perm x block) permutation matrix: 128 x 32768 x 8 bytes
-# is 32 MiB, large enough to amortise numpy's per-call cost, small enough for any cache.
-_BLOCK_ELEMENTS = 128 * 32768
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+# Shingles per block of the (num_perm x block) permutation matrix: 128 x 16384 x 4 bytes
+# is 8 MiB, large enough to amortise numpy's per-call cost, small enough for the cache.
+_BLOCK_ELEMENTS = 128 * 16384
 
 
-def permutations(num_perm: int, seed: int) -> tuple[UInt64Array, UInt64Array]:
+def permutations(num_perm: int, seed: int) -> tuple[UInt32Array, UInt32Array]:
     """The permutation parameters ``(a, b)``, drawn exactly as datasketch draws them."""
     generator = np.random.RandomState(seed)
     a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-    return a.astype(np.uint64), b.astype(np.uint64)
+    return a, b
 
 
-def fmix32(values: UInt64Array) -> UInt64Array:
-    """MurmurHash3's 32-bit finaliser on values below 2**32 held in uint64."""
+def fmix32(values: UInt32Array) -> UInt32Array:
+    """MurmurHash3's 32-bit finaliser (multiplication mod 2**32, as uint32 computes it)."""
     shift_16, multiplier_1, shift_13, multiplier_2 = _FMIX32
     values = values ^ (values >> shift_16)
-    values = (values * multiplier_1) & _MASK32
+    values = values * multiplier_1
     values = values ^ (values >> shift_13)
-    values = (values * multiplier_2) & _MASK32
+    values = values * multiplier_2
     return values ^ (values >> shift_16)
 
 
-def signature_input(shingles: UInt64Array) -> UInt64Array:
+def signature_input(shingles: UInt64Array) -> UInt32Array:
     """The 32-bit values a signature is computed from: the low half of each shingle hash."""
-    return shingles & _MASK32
+    return (shingles & _MASK32).astype(np.uint32)
 
 
 class MinHasher:
@@ -109,9 +110,10 @@ class MinHasher:
         for start in range(0, len(values), block):
             chunk = values[start : start + block]
             chunk_owners = owners[start : start + block]
-            permuted = (a * chunk[None, :] + b) & _MASK32
+            permuted = a * chunk[None, :]
+            permuted += b
             starts = np.flatnonzero(np.r_[True, chunk_owners[1:] != chunk_owners[:-1]])
-            minima = np.minimum.reduceat(permuted, starts, axis=1).T.astype(np.uint32)
+            minima = np.minimum.reduceat(permuted, starts, axis=1).T
             rows = chunk_owners[starts]
             result[rows] = np.minimum(result[rows], minima)
         return result

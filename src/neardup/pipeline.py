@@ -19,7 +19,7 @@ from neardup.errors import ConfigError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
-from neardup.shingles import shingle_set
+from neardup.shingles import shingle_hashes_batch
 from neardup.verify import verify_pairs
 
 _log = logging.getLogger("neardup")
@@ -68,10 +68,14 @@ class Stats:
 
 @dataclass(frozen=True)
 class Sketches:
-    """The sketched form of articles: shingle sets and MinHash signatures, row by row."""
+    """The sketched form of articles: shingle hashes and MinHash signatures, row by row.
+
+    ``shingle_hashes`` hold each article's shingle hashes in text order, repeats kept;
+    verification takes their sets when it needs them.
+    """
 
     articles: list[Article]
-    shingle_sets: list[npt.NDArray[np.uint64]]
+    shingle_hashes: list[npt.NDArray[np.uint64]]
     signatures: npt.NDArray[np.uint32]
 
 
@@ -138,22 +142,23 @@ def strip_documents(
 
 def sketch(articles: Sequence[Article], config: Config) -> Sketches:
     """Shingle sets and MinHash signatures of articles (the pure core of every path)."""
-    shingle_sets = [
-        shingle_set(article.text, config.shingle_size, config.seed) for article in articles
-    ]
-    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_sets)
-    return Sketches(list(articles), shingle_sets, signatures)
+    hashes = shingle_hashes_batch([a.text for a in articles], config.shingle_size, config.seed)
+    signatures = MinHasher(config.num_perm, config.seed).signatures(hashes)
+    return Sketches(list(articles), hashes, signatures)
 
 
 def _prepare(
     documents: Sequence[Document], config: Config, repeated: RepeatedLines | None
 ) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
     """Clean, split and shingle documents (the per-document work, run in workers)."""
-    return [
-        (article, shingle_set(article.text, config.shingle_size, config.seed))
+    articles = [
+        article
         for document in documents
         for article in split_articles(document, split=config.split, repeated=repeated)
     ]
+    texts = [article.text for article in articles]
+    hashes = shingle_hashes_batch(texts, config.shingle_size, config.seed)
+    return list(zip(articles, hashes, strict=True))
 
 
 def _prepared_articles(
@@ -218,12 +223,14 @@ def find_duplicates(
         raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
     prepared = _prepared_articles(documents, config, jobs, progress)
     articles = [article for article, _ in prepared]
-    shingle_sets = [shingles for _, shingles in prepared]
-    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_sets)
-    sketches = Sketches(articles, shingle_sets, signatures)
+    shingle_hashes = [hashes for _, hashes in prepared]
+    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_hashes)
+    sketches = Sketches(articles, shingle_hashes, signatures)
     eligible: list[int] = []
     skipped: list[Skipped] = []
-    for index, (article, shingles) in enumerate(zip(articles, sketches.shingle_sets, strict=True)):
+    for index, (article, shingles) in enumerate(
+        zip(articles, sketches.shingle_hashes, strict=True)
+    ):
         if len(shingles) >= config.min_shingles:
             eligible.append(index)
         else:
@@ -236,7 +243,7 @@ def find_duplicates(
     )  # fmt: skip
     candidates = lsh.candidates(sketches.signatures[eligible])
     pairs = np.asarray(eligible, dtype=np.int64)[candidates.pairs]
-    edges = verify_pairs(sketches.shingle_sets, pairs)
+    edges = verify_pairs(sketches.shingle_hashes, pairs)
     if progress:
         progress("verified", len(edges), len(edges))
     matches = [edge for edge in edges if edge.is_match(config)]

@@ -1,24 +1,35 @@
-"""Word shingles as 64-bit hashes.
+"""Word shingles as 64-bit hashes, computed for many texts at once with numpy.
 
-A shingle is ``shingle_size`` consecutive tokens (:func:`neardup.normalize.tokenize`).
-Its hash is defined from the tokens' seeded xxh3-64 hashes ``t0 .. t(n-1)``::
+Definition (neardup >= 0.2; see docs/how-it-works.md):
 
-    acc = t0;  acc = acc * K + t_k  (k = 1 .. n-1, arithmetic mod 2**64);  hash = fmix64(acc)
+1. The text is normalised (:func:`neardup.normalize.normalize`: NFKC, casefolded, curly
+   quotes and dashes folded) and encoded as UTF-8.
+2. A token is a maximal run of word bytes: ASCII letters and digits, and every byte of a
+   non-ASCII character, except that each character of a script written without spaces
+   (CJK ideographs, kana, Thai) is a token of its own, so word n-grams over them are
+   character n-grams.
+3. A token's hash is ``fmix64(poly ^ (length * K) ^ seed_mix)``, where ``poly`` is the
+   polynomial hash ``sum(byte_i * P**(length - 1 - i)) mod 2**64`` of its bytes with an
+   odd multiplier ``P`` drawn from the seed.
+4. A shingle is ``shingle_size`` consecutive tokens; its hash combines theirs:
+   ``acc = t0; acc = acc * K + t_k (k = 1 .. n-1, mod 2**64); hash = fmix64(acc)``.
 
-where ``K`` is the odd 64-bit golden-ratio constant and ``fmix64`` MurmurHash3's
-finaliser. Every token is hashed once, and the shingle combination is vectorised with
-numpy, so no Python work is done per shingle. The wrap-around mod 2**64 is the
-definition, not an accident: the combination is a polynomial hash over the ring of
-64-bit integers, and fmix64 spreads its bits.
+Every step is vectorised over the UTF-8 bytes of a whole batch of texts, so no Python
+work is done per token or per shingle. The wrap-around mod 2**64 is the definition, not
+an accident: these are polynomial hashes over the ring of 64-bit integers, spread by
+MurmurHash3's ``fmix64`` finaliser. (neardup 0.1 hashed each token with xxh3-64 in a
+Python loop; that was the bottleneck of sketching, so the definition changed once.)
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
-from neardup.normalize import tokenize
+from neardup.normalize import normalize
 
 UInt64Array = npt.NDArray[np.uint64]
 
@@ -26,6 +37,18 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _FMIX64_M1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX64_M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33 = np.uint64(33)
+_MASK64 = (1 << 64) - 1
+
+# Byte classes: word bytes are ASCII letters and digits and all non-ASCII bytes.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[ord("0") : ord("9") + 1] = True
+_WORD_BYTE[ord("a") : ord("z") + 1] = True
+_WORD_BYTE[ord("A") : ord("Z") + 1] = True
+_WORD_BYTE[0x80:] = True
+# Lead bytes of three-byte characters U+3000..U+9FFF (CJK punctuation, kana, ideographs):
+# each such character is a token of its own. Thai (U+0E00..U+0E7F) is E0 B8/B9 xx.
+_CJK_LEAD = np.zeros(256, dtype=bool)
+_CJK_LEAD[0xE3:0xEA] = True
 
 
 def fmix64(values: UInt64Array) -> UInt64Array:
@@ -37,14 +60,63 @@ def fmix64(values: UInt64Array) -> UInt64Array:
     return values ^ (values >> _SHIFT_33)
 
 
-def token_hashes(tokens: list[str], seed: int) -> UInt64Array:
-    """Seeded xxh3-64 hash of each token, in order."""
-    digest = xxhash.xxh3_64_intdigest
-    return np.fromiter(
-        (digest(token.encode("utf-8"), seed) for token in tokens),
-        dtype=np.uint64,
-        count=len(tokens),
-    )
+@functools.lru_cache(maxsize=16)
+def _seeded(seed: int) -> tuple[int, int, np.uint64]:
+    """The odd multiplier ``P``, its inverse mod 2**64, and the seed's mixing constant."""
+    mixed = int(fmix64(np.array([seed * 0x9E3779B97F4A7C15 + 1 & _MASK64], dtype=np.uint64))[0])
+    multiplier = mixed | 1
+    return multiplier, pow(multiplier, -1, 1 << 64), np.uint64(mixed >> 1)
+
+
+def _powers(base: int, count: int) -> UInt64Array:
+    """``base**0 .. base**(count-1)`` mod 2**64."""
+    powers = np.full(count, base, dtype=np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
+
+
+def token_bounds(
+    data: npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start and end offsets of the tokens in UTF-8 bytes (see the module docstring)."""
+    count = len(data)
+    if count == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    word = _WORD_BYTE[data]
+    lead = _CJK_LEAD[data]
+    lead[:-1] |= (data[:-1] == 0xE0) & ((data[1:] == 0xB8) | (data[1:] == 0xB9))  # Thai
+    after_single = np.zeros(count, dtype=bool)  # the byte after a one-character token
+    after_single[3:] = lead[:-3]
+    boundary = lead | after_single
+    starts = np.flatnonzero(word & (~np.r_[False, word[:-1]] | boundary))
+    ends = np.flatnonzero(word & (~np.r_[word[1:], False] | np.r_[boundary[1:], False])) + 1
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def token_hashes_batch(
+    data: npt.NDArray[np.uint8], seed: int
+) -> tuple[UInt64Array, npt.NDArray[np.int64]]:
+    """Tokens of UTF-8 bytes: their hashes and their start offsets, in order."""
+    starts, ends = token_bounds(data)
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.uint64), starts
+    multiplier, inverse, seed_mix = _seeded(seed)
+    count = len(data)
+    scaled = data.astype(np.uint64) * _powers(inverse, count)
+    prefix = np.empty(count + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(scaled, out=prefix[1:])
+    lengths = (ends - starts).astype(np.uint64)
+    raw = _powers(multiplier, count)[ends - 1] * (prefix[ends] - prefix[starts])
+    return fmix64(raw ^ (lengths * _GOLDEN) ^ seed_mix), starts
+
+
+def tokenize(text: str) -> list[str]:
+    """The comparison tokens of a text (normalised), as strings; for inspection and tests."""
+    data = normalize(text).encode("utf-8")
+    starts, ends = token_bounds(np.frombuffer(data, dtype=np.uint8))
+    return [data[start:end].decode("utf-8") for start, end in zip(starts, ends, strict=True)]
 
 
 def combine_shingles(hashes: UInt64Array, shingle_size: int) -> UInt64Array:
@@ -62,6 +134,30 @@ def combine_shingles(hashes: UInt64Array, shingle_size: int) -> UInt64Array:
     return fmix64(accumulator)
 
 
+def shingle_hashes_batch(
+    texts: Sequence[str], shingle_size: int = 5, seed: int = 1
+) -> list[UInt64Array]:
+    """Shingle hashes of many texts (with repeats, in text order), computed together.
+
+    The texts are joined with a separator byte, tokenised and hashed in one pass, and
+    windows that would cross from one text into the next are dropped.
+    """
+    if not texts:
+        return []
+    encoded = [normalize(text).encode("utf-8") for text in texts]
+    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    hashes, starts = token_hashes_batch(data, seed)
+    text_starts = np.cumsum([0] + [len(item) + 1 for item in encoded[:-1]], dtype=np.int64)
+    owner = np.searchsorted(text_starts, starts, side="right") - 1
+    token_bounds = np.searchsorted(owner, np.arange(len(texts) + 1), side="left")
+    windows = combine_shingles(hashes, shingle_size)
+    result = []
+    for index in range(len(texts)):
+        first, last = token_bounds[index], token_bounds[index + 1]
+        result.append(windows[first : max(first, last - shingle_size + 1)])
+    return result
+
+
 def shingle_set(text: str, shingle_size: int = 5, seed: int = 1) -> UInt64Array:
     """The set of shingle hashes of a text, as a sorted array of unique uint64.
 
@@ -74,4 +170,4 @@ def shingle_set(text: str, shingle_size: int = 5, seed: int = 1) -> UInt64Array:
         Sorted, unique shingle hashes; empty when the text has fewer tokens than
         ``shingle_size``.
     """
-    return np.unique(combine_shingles(token_hashes(tokenize(text), seed), shingle_size))
+    return np.unique(shingle_hashes_batch([text], shingle_size, seed)[0])

@@ -53,11 +53,22 @@ def similarity(
 
 
 def verify_pairs(
-    shingle_sets: Sequence[npt.NDArray[np.uint64]], pairs: npt.NDArray[np.int64]
+    shingle_hashes: Sequence[npt.NDArray[np.uint64]], pairs: npt.NDArray[np.int64]
 ) -> list[Edge]:
-    """Exact scores for each candidate pair (``pairs`` rows are index pairs)."""
+    """Exact scores for each candidate pair (``pairs`` rows are index pairs).
+
+    ``shingle_hashes`` may hold repeats; each article's set is taken once, when first
+    needed.
+    """
+    sets: dict[int, npt.NDArray[np.uint64]] = {}
+
+    def set_of(index: int) -> npt.NDArray[np.uint64]:
+        if index not in sets:
+            sets[index] = np.unique(shingle_hashes[index])
+        return sets[index]
+
     edges = []
     for a, b in pairs.tolist():
-        jaccard, a_in_b, b_in_a = similarity(shingle_sets[a], shingle_sets[b])
+        jaccard, a_in_b, b_in_a = similarity(set_of(a), set_of(b))
         edges.append(Edge(a, b, jaccard, a_in_b, b_in_a))
     return edges
