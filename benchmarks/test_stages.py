@@ -18,8 +18,8 @@ from datasketch import MinHash
 from _corpora import text_bytes
 from neardup import Article, Config, Document, LSHIndex, MinHasher, find_duplicates, shingle_set
 from neardup.minhash import EMPTY_SLOT, estimate_jaccard
-from neardup.normalize import tokenize
 from neardup.pipeline import articles_of
+from neardup.shingles import tokenize
 from neardup.verify import similarity
 
 P = ParamSpec("P")

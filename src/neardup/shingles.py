@@ -8,14 +8,15 @@ Definition (neardup >= 0.2; see docs/how-it-works.md):
    non-ASCII character, except that each character of a script written without spaces
    (CJK ideographs, kana, Thai) is a token of its own, so word n-grams over them are
    character n-grams.
-3. A token's hash is ``fmix64(poly ^ (length * K) ^ seed_mix)``, where ``poly`` is the
-   polynomial hash ``sum(byte_i * P**(length - 1 - i)) mod 2**64`` of its bytes with an
-   odd multiplier ``P`` drawn from the seed.
+3. A token's bytes are read as little-endian 64-bit words ``w_0 .. w_m-1`` (the last
+   zero-padded); its hash is ``acc_m`` where ``acc_0 = (length * K) ^ seed_mix`` and
+   ``acc_i+1 = fmix64(acc_i ^ w_i)``, with ``seed_mix = fmix64(seed * K + 1)``.
 4. A shingle is ``shingle_size`` consecutive tokens; its hash combines theirs:
    ``acc = t0; acc = acc * K + t_k (k = 1 .. n-1, mod 2**64); hash = fmix64(acc)``.
 
-Every step is vectorised over the UTF-8 bytes of a whole batch of texts, so no Python
-work is done per token or per shingle. The wrap-around mod 2**64 is the definition, not
+Every step is vectorised over the UTF-8 bytes of a whole batch of texts (a token's words
+are gathered from an unaligned 64-bit view of the bytes), so no Python work is done per
+token or per shingle. The wrap-around mod 2**64 is the definition, not
 an accident: these are polynomial hashes over the ring of 64-bit integers, spread by
 MurmurHash3's ``fmix64`` finaliser. (neardup 0.1 hashed each token with xxh3-64 in a
 Python loop; that was the bottleneck of sketching, so the definition changed once.)
@@ -23,7 +24,6 @@ Python loop; that was the bottleneck of sketching, so the definition changed onc
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,6 +38,8 @@ _FMIX64_M1 = np.uint64(0xFF51AFD7ED558CCD)
 _FMIX64_M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_33 = np.uint64(33)
 _MASK64 = (1 << 64) - 1
+# _LOW_BYTES[k] keeps the low k bytes of a 64-bit word.
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 # Byte classes: word bytes are ASCII letters and digits and all non-ASCII bytes.
 _WORD_BYTE = np.zeros(256, dtype=bool)
@@ -60,19 +62,11 @@ def fmix64(values: UInt64Array) -> UInt64Array:
     return values ^ (values >> _SHIFT_33)
 
 
-@functools.lru_cache(maxsize=16)
-def _seeded(seed: int) -> tuple[int, int, np.uint64]:
-    """The odd multiplier ``P``, its inverse mod 2**64, and the seed's mixing constant."""
-    mixed = int(fmix64(np.array([seed * 0x9E3779B97F4A7C15 + 1 & _MASK64], dtype=np.uint64))[0])
-    multiplier = mixed | 1
-    return multiplier, pow(multiplier, -1, 1 << 64), np.uint64(mixed >> 1)
-
-
-def _powers(base: int, count: int) -> UInt64Array:
-    """``base**0 .. base**(count-1)`` mod 2**64."""
-    powers = np.full(count, base, dtype=np.uint64)
-    powers[0] = 1
-    return np.cumprod(powers, dtype=np.uint64)
+def _seed_mix(seed: int) -> np.uint64:
+    """The seed's constant in every token hash."""
+    return np.uint64(
+        int(fmix64(np.array([(seed * 0x9E3779B97F4A7C15 + 1) & _MASK64], dtype=np.uint64))[0])
+    )
 
 
 def token_bounds(
@@ -84,13 +78,22 @@ def token_bounds(
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
     word = _WORD_BYTE[data]
-    lead = _CJK_LEAD[data]
-    lead[:-1] |= (data[:-1] == 0xE0) & ((data[1:] == 0xB8) | (data[1:] == 0xB9))  # Thai
-    after_single = np.zeros(count, dtype=bool)  # the byte after a one-character token
-    after_single[3:] = lead[:-3]
-    boundary = lead | after_single
-    starts = np.flatnonzero(word & (~np.r_[False, word[:-1]] | boundary))
-    ends = np.flatnonzero(word & (~np.r_[word[1:], False] | np.r_[boundary[1:], False])) + 1
+    previous_word = np.empty(count, dtype=bool)
+    previous_word[0] = False
+    previous_word[1:] = word[:-1]
+    next_word = np.empty(count, dtype=bool)
+    next_word[-1] = False
+    next_word[:-1] = word[1:]
+    if int(data.max()) >= 0xE0:  # a script without spaces may be present
+        lead = _CJK_LEAD[data]
+        lead[:-1] |= (data[:-1] == 0xE0) & ((data[1:] == 0xB8) | (data[1:] == 0xB9))  # Thai
+        after_single = np.zeros(count, dtype=bool)  # the byte after a one-character token
+        after_single[3:] = lead[:-3]
+        boundary = lead | after_single
+        previous_word &= ~boundary
+        next_word[:-1] &= ~boundary[1:]
+    starts = np.flatnonzero(word & ~previous_word)
+    ends = np.flatnonzero(word & ~next_word) + 1
     return starts.astype(np.int64), ends.astype(np.int64)
 
 
@@ -101,15 +104,20 @@ def token_hashes_batch(
     starts, ends = token_bounds(data)
     if len(starts) == 0:
         return np.empty(0, dtype=np.uint64), starts
-    multiplier, inverse, seed_mix = _seeded(seed)
-    count = len(data)
-    scaled = data.astype(np.uint64) * _powers(inverse, count)
-    prefix = np.empty(count + 1, dtype=np.uint64)
-    prefix[0] = 0
-    np.cumsum(scaled, out=prefix[1:])
-    lengths = (ends - starts).astype(np.uint64)
-    raw = _powers(multiplier, count)[ends - 1] * (prefix[ends] - prefix[starts])
-    return fmix64(raw ^ (lengths * _GOLDEN) ^ seed_mix), starts
+    # Every 8-byte little-endian word of the text, one starting at each byte: a token's
+    # k-th word is words[start + 8k], masked to the token's length.
+    padded = np.zeros(len(data) + 8, dtype=np.uint8)
+    padded[: len(data)] = data
+    words = np.ndarray((len(data),), dtype="<u8", buffer=padded.data, strides=(1,))
+    lengths = ends - starts
+    accumulator = (lengths.astype(np.uint64) * _GOLDEN) ^ _seed_mix(seed)
+    word_count = (lengths + 7) // 8
+    for index in range(int(word_count.max())):
+        chosen = np.flatnonzero(word_count > index) if index else slice(None)
+        left = np.minimum(lengths[chosen] - 8 * index, 8)
+        word = words[starts[chosen] + 8 * index] & _LOW_BYTES[left]
+        accumulator[chosen] = fmix64(accumulator[chosen] ^ word)
+    return accumulator, starts
 
 
 def tokenize(text: str) -> list[str]:
