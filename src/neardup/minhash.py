@@ -102,19 +102,24 @@ class MinHasher:
         )
         if lengths.sum() == 0:
             return result
-        values = fmix32(signature_input(np.concatenate(shingle_sets).astype(np.uint64)))
-        owners = np.repeat(np.arange(len(shingle_sets)), lengths)
+        values = fmix32(signature_input(np.concatenate(shingle_sets)))
+        # Where each non-empty set begins in ``values``, and its row.
+        ends = np.cumsum(lengths)
+        rows_present = np.flatnonzero(lengths)
+        set_starts = (ends - lengths)[rows_present]
         block = max(1, _BLOCK_ELEMENTS // self.num_perm)
         a = self._a[:, None]
         b = self._b[:, None]
         for start in range(0, len(values), block):
             chunk = values[start : start + block]
-            chunk_owners = owners[start : start + block]
+            # Sets beginning in this chunk, and the set the chunk begins inside.
+            first = max(int(np.searchsorted(set_starts, start, side="right")) - 1, 0)
+            last = int(np.searchsorted(set_starts, start + len(chunk), side="left"))
+            offsets = np.maximum(set_starts[first:last] - start, 0)
             permuted = a * chunk[None, :]
             permuted += b
-            starts = np.flatnonzero(np.r_[True, chunk_owners[1:] != chunk_owners[:-1]])
-            minima = np.minimum.reduceat(permuted, starts, axis=1).T
-            rows = chunk_owners[starts]
+            minima = np.minimum.reduceat(permuted, offsets, axis=1).T
+            rows = rows_present[first:last]
             result[rows] = np.minimum(result[rows], minima)
         return result
 
