@@ -10,6 +10,7 @@ with its reason, so ``neardup strip --explain`` can show it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -176,7 +177,16 @@ class CleanText:
 
 
 def split_lines(text: str) -> list[Line]:
-    r"""The lines of a text with their spans (``\\n``, ``\\r\\n`` and ``\\r`` all end lines)."""
+    r"""The lines of a text with their spans (``\n``, ``\r\n`` and ``\r`` all end lines)."""
+    if "\r" not in text:
+        # The common case, without a regex: offsets follow from the lengths.
+        parts = text.split("\n")
+        if parts[-1] == "":
+            parts.pop()
+        starts = itertools.accumulate((len(part) + 1 for part in parts), initial=0)
+        return [
+            Line(start, start + len(part), part) for start, part in zip(starts, parts, strict=False)
+        ]
     lines: list[Line] = []
     start = 0
     for match in _LINE_BREAK.finditer(text):
