@@ -41,6 +41,18 @@ EXIT_TROUBLE = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _format_option(*choices: str, help_text: str = "Report format.") -> Callable[[F], F]:
+    """The ``--format`` option of a reporting command, text by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _sketch_options(function: F) -> F:
     """Options shared by every command that finds duplicates."""
     defaults = Config()
@@ -206,13 +218,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "jsonl", "html"]),
-    default="text",
-    show_default=True,
-    help="Report format: text for people, json, jsonl (one cluster a line), html (one page).",
+@_format_option(
+    "text",
+    "json",
+    "jsonl",
+    "html",
+    help_text="Report format: text for people, json, jsonl (one cluster a line), html (one page).",
 )
 @click.option(
     "--diffs", is_flag=True, help="Add each copy's differing segments against the kept copy."
@@ -240,13 +251,10 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "jsonl"]),
-    default="text",
-    show_default=True,
-    help="text: the cleaned text; jsonl: one object per document with the dropped spans.",
+@_format_option(
+    "text",
+    "jsonl",
+    help_text="text: the cleaned text; jsonl: one object per document with the dropped spans.",
 )
 @click.option("--explain", is_flag=True, help="Show every line, dropped ones marked with why.")
 @click.option("--no-split", is_flag=True, help="Do not split multi-article pages.")
@@ -305,14 +313,7 @@ EXIT_DIFFERENT = 1
 
 
 @cli.command(name="config")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@_format_option("text", "json")
 @_sketch_options
 def config_command(output_format: str, **options: Any) -> None:
     """Print the effective settings and where each came from.
@@ -434,14 +435,7 @@ def _report(outcomes: Iterator[actions.Outcome]) -> Iterator[actions.Outcome]:
 @cli.command(name="diff")
 @click.argument("first", metavar="A")
 @click.argument("second", metavar="B")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@_format_option("text", "json")
 @click.option("--raw", is_flag=True, help="Diff the texts as they are, without cleaning.")
 @click.option("--context", type=int, default=1, show_default=True, help="Paragraphs of context.")
 def diff_command(first: str, second: str, output_format: str, raw: bool, context: int) -> None:
