@@ -45,9 +45,12 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert snapshot(folder) == before
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("would move site0/copy00.txt -> dupes/site0/copy00.txt")
-    assert "(near-duplicate of 000_ffaa124a4719848a.txt, jaccard 1.00)" in lines[0]
-    assert lines[-1].startswith("4 of 6 files are redundant; nothing was changed")
+    # The page with three unique articles stays, so its copy of the story is the one kept.
+    assert lines[0] == (
+        f"would move {SEED_A} -> dupes/{SEED_A} (near-duplicate of {SEED_B}#0, jaccard 1.00)"
+    )
+    assert lines[1].startswith("would move site0/copy00.txt -> dupes/site0/copy00.txt")
+    assert lines[-1].startswith("5 of 6 files are redundant; nothing was changed")
 
 
 def test_move_to_moves_only_redundant_files_and_never_the_page_with_unique_articles(
@@ -59,10 +62,10 @@ def test_move_to_moves_only_redundant_files_and_never_the_page_with_unique_artic
     result = CliRunner().invoke(cli, ["dedup", str(folder), "--move-to", str(dupes)])
     assert result.exit_code == 0, result.output
     after, moved = snapshot(folder), snapshot(dupes)
-    assert set(after) == {SEED_A, SEED_B}  # the keep, and the page with 3 unique articles
-    assert moved == {name: digest for name, digest in before.items() if name.startswith("site")}
-    rescan = CliRunner().invoke(cli, ["scan", str(folder), "--format", "json"])
-    assert '"clusters": 1' in rescan.stdout  # 000 and 001#0 are still both there
+    assert set(after) == {SEED_B}  # the page with 3 unique articles, and the story's copy
+    assert moved == {name: digest for name, digest in before.items() if name != SEED_B}
+    rescan = CliRunner().invoke(cli, ["scan", str(folder)])
+    assert rescan.stdout.startswith("no near-duplicates")
 
 
 def test_no_split_moves_the_abridged_page_but_keeps_a_copy(tmp_path: Path) -> None:
@@ -80,11 +83,11 @@ def test_out_gives_a_folder_without_near_duplicates(tmp_path: Path) -> None:
     folder = corpus(tmp_path / "corpus", copies=5)
     before = snapshot(folder)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["dedup", str(folder), "--out", str(out), "--no-split"])
+    result = CliRunner().invoke(cli, ["dedup", str(folder), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert snapshot(folder) == before
-    assert set(snapshot(out)) == {SEED_B}
-    rescan = CliRunner().invoke(cli, ["scan", str(out), "--no-split"])
+    assert snapshot(out) == {SEED_B: before[SEED_B]}
+    rescan = CliRunner().invoke(cli, ["scan", str(out)])
     assert rescan.stdout.startswith("no near-duplicates")
 
 
@@ -95,7 +98,7 @@ def test_delete_needs_yes_and_keeps_every_cluster(tmp_path: Path) -> None:
     assert "--yes" in refused.stderr
     result = CliRunner().invoke(cli, ["dedup", str(folder), "--delete", "--yes"])
     assert result.exit_code == 0
-    assert set(snapshot(folder)) == {SEED_A, SEED_B}
+    assert set(snapshot(folder)) == {SEED_B}
 
 
 def test_a_file_changed_after_the_scan_is_left_alone(
@@ -105,19 +108,23 @@ def test_a_file_changed_after_the_scan_is_left_alone(
 
     folder = corpus(tmp_path / "corpus", copies=2)
     real_plan = actions.plan
+    edited: list[Path] = []
 
     def plan_then_edit(result: object) -> actions.Plan:
         decided = real_plan(result)  # type: ignore[arg-type]
-        with open(decided.redundant[0].file, "a", encoding="utf-8") as handle:
+        edited.append(Path(decided.redundant[0].file))
+        with edited[0].open("a", encoding="utf-8") as handle:
             handle.write("\nA correction was added after the scan.\n")
         return decided
 
     monkeypatch.setattr(actions, "plan", plan_then_edit)
-    result = CliRunner().invoke(cli, ["dedup", str(folder), "--move-to", str(tmp_path / "d")])
+    target = tmp_path / "d"
+    result = CliRunner().invoke(cli, ["dedup", str(folder), "--move-to", str(target)])
     assert result.exit_code == 2
-    assert "changed since the scan" in result.stderr
-    assert (folder / "site0" / "copy00.txt").exists()
-    assert not (tmp_path / "d" / "site0" / "copy00.txt").exists()
+    assert f"{edited[0]}: changed since the scan" in result.stderr
+    assert edited[0].exists()
+    assert not (target / edited[0].relative_to(folder)).exists()
+    assert len(snapshot(target)) == 2  # the other redundant files were moved
 
 
 @pytest.mark.slow
@@ -150,4 +157,4 @@ def test_interrupted_move_then_rerun_equals_one_run(tmp_path: Path) -> None:
     )
     assert snapshot(interrupted) == snapshot(reference)
     assert snapshot(tmp_path / "dupes-i") == snapshot(tmp_path / "dupes-r")
-    assert len(snapshot(tmp_path / "dupes-r")) == 40
+    assert len(snapshot(tmp_path / "dupes-r")) == 41  # the 40 copies and the story's page

@@ -2,9 +2,11 @@
 
 The plan decides which files are redundant; the actions carry it out safely:
 
-- A file is redundant only when every article in it is a non-keep member of a cluster
-  (its keep copy lives in another file, which stays). A page that still holds a unique
-  article, and every file holding a kept copy, stays, so no cluster loses its last copy.
+- A file is redundant only when every article in it has a copy in another file that
+  stays. A page that still holds a unique article stays, and its copies of other
+  articles are the ones kept (so a standalone copy of an article that such a page also
+  holds can go); any other cluster keeps its keep-policy copy. No cluster loses its
+  last copy.
 - Before acting on a file, its size and modification time must still be what the scan
   saw; otherwise it is left alone and reported.
 - A move is a rename within one file system; across file systems the file is copied to a
@@ -26,6 +28,8 @@ from typing import Literal
 
 from neardup.errors import InputError
 from neardup.pipeline import DedupResult
+from neardup.shingles import shingle_set
+from neardup.verify import similarity
 
 ActionKind = Literal["move", "delete", "copy"]
 _TEMPORARY_SUFFIX = ".neardup-partial"
@@ -88,37 +92,83 @@ def safe_relative(document_id: str) -> str:
 
 
 def plan(result: DedupResult) -> Plan:
-    """Decide which files are redundant (see the module docstring for the rules)."""
-    copies: dict[str, tuple[str, float]] = {}
-    for cluster in result.clusters:
-        for member in cluster.members[1:]:
-            copies[member.article.id] = (cluster.keep.id, member.jaccard)
+    """Decide which files are redundant (see the module docstring for the rules).
+
+    Files that must stay are those holding an article found in no cluster (unique
+    content) and those no action can touch (JSONL records). A cluster with a member in
+    such a file keeps that copy; any other cluster keeps its keep-policy copy, whose file
+    then stays too. Every other file holds only articles whose clusters keep a copy
+    elsewhere, and is redundant.
+    """
+    cluster_of: dict[str, int] = {}
+    for index, cluster in enumerate(result.clusters):
+        for member in cluster.members:
+            cluster_of[member.article.id] = index
     articles_of: dict[str, list[str]] = {}
     for article in result.articles:
         if article.text.strip():
             articles_of.setdefault(article.document, []).append(article.id)
+    documents = sorted(result.documents, key=lambda item: item.id)
+    staying = {
+        document.id
+        for document in documents
+        if document.file is None
+        or not articles_of.get(document.id)
+        or any(article not in cluster_of for article in articles_of[document.id])
+    }
+    covered = {cluster_of[a] for d in staying for a in articles_of.get(d, []) if a in cluster_of}
+    for index, cluster in enumerate(result.clusters):
+        if index not in covered:
+            staying.add(cluster.keep.document)
+            covered.update(cluster_of[a] for a in articles_of[cluster.keep.document])
     redundant, kept, untouchable = [], [], []
-    for document in sorted(result.documents, key=lambda item: item.id):
-        ids = articles_of.get(document.id, [])
-        is_redundant = bool(ids) and all(article in copies for article in ids)
-        if is_redundant and document.file is None:
-            untouchable.append(document.id)
-        elif is_redundant and document.file is not None:
-            keep, jaccard = copies[ids[0]]
-            redundant.append(
-                Redundant(
-                    document.id,
-                    document.file,
-                    safe_relative(document.id),
-                    keep,
-                    jaccard,
-                    document.size,
-                    document.mtime,
-                )
-            )
-        elif document.file is not None:
+    for document in documents:
+        if document.file is None:
+            if document.id not in staying or _only_copies(articles_of, cluster_of, document.id):
+                untouchable.append(document.id)
+            continue
+        if document.id in staying:
             kept.append((document.id, document.file, safe_relative(document.id)))
+            continue
+        first = articles_of[document.id][0]
+        survivor, jaccard = _surviving_copy(result, cluster_of[first], first, staying)
+        redundant.append(
+            Redundant(
+                document.id,
+                document.file,
+                safe_relative(document.id),
+                survivor,
+                jaccard,
+                document.size,
+                document.mtime,
+            )
+        )
     return Plan(redundant, kept, untouchable)
+
+
+def _only_copies(
+    articles_of: dict[str, list[str]], cluster_of: dict[str, int], document: str
+) -> bool:
+    articles = articles_of.get(document, [])
+    return bool(articles) and all(article in cluster_of for article in articles)
+
+
+def _surviving_copy(
+    result: DedupResult, cluster_index: int, article_id: str, staying: set[str]
+) -> tuple[str, float]:
+    """The copy that stays of an article's cluster, and their Jaccard similarity."""
+    cluster = result.clusters[cluster_index]
+    if cluster.keep.document in staying:
+        member = next(m for m in cluster.members if m.article.id == article_id)
+        return cluster.keep.id, member.jaccard
+    survivor = next(m.article for m in cluster.members if m.article.document in staying)
+    mine = next(m.article for m in cluster.members if m.article.id == article_id)
+    config = result.config
+    jaccard = similarity(
+        shingle_set(mine.text, config.shingle_size, config.seed),
+        shingle_set(survivor.text, config.shingle_size, config.seed),
+    )[0]
+    return survivor.id, jaccard
 
 
 def _unchanged(item: Redundant) -> None:
