@@ -11,7 +11,8 @@ measures in one run, each task in a fresh process (peak memory is that process's
 - end to end: ``neardup scan`` work (read from memory, clean, split, sketch, index,
   verify, cluster) with ``--jobs 2``, and datasketch ``bulk`` + ``MinHashLSH``;
 
-and prints MB/s, peak memory and the ratios. ``--articles N`` sets the corpus size
+and prints MB/s, peak memory (and the memory before the task, holding the generated
+corpus) and the ratios. ``--articles N`` sets the corpus size
 (default 20,000); ``--short N`` instead generates N short articles (the 1,000,000-article
 memory check: ``--short 1000000 --only scan``).
 
@@ -195,13 +196,16 @@ def main() -> None:
     count, short = (args.short, True) if args.short else (args.articles, False)
     names = args.only or list(TASKS)
     print(f"corpus: {count:,} {'short ' if short else ''}articles (generated, seed 7)")
-    print(f"{'task':<44} {'seconds':>8} {'MB/s':>7} {'peak MB':>8}")
+    print(f"{'task':<44} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'before MB':>9}")
     speeds: dict[str, float] = {}
     for name in names:
-        elapsed, size, peak, _ = measure(name, count, short)
+        elapsed, size, peak, before = measure(name, count, short)
         speeds[name] = size / 1e6 / elapsed
         label = TASKS[name][0]
-        print(f"{label:<44} {elapsed:>8.2f} {speeds[name]:>7.1f} {peak / 1024:>8.0f}")
+        print(
+            f"{label:<44} {elapsed:>8.2f} {speeds[name]:>7.1f} {peak / 1024:>8.0f} "
+            f"{before / 1024:>9.0f}"
+        )
         sys.stdout.flush()
     if "sketch" in speeds:
         for peer in ("rensa", "datasketch", "regex"):
