@@ -23,11 +23,6 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
-def html_available() -> bool:
-    """Whether HTML extraction is installed (``pip install 'neardup[html]'``)."""
-    return _trafilatura() is not None
-
-
 def html_to_text(html: str, path: str = "<html>") -> str:
     """The main text of an HTML page, one paragraph per line, blank lines between blocks.
 

@@ -140,13 +140,6 @@ def strip_documents(
     return stripped
 
 
-def sketch(articles: Sequence[Article], config: Config) -> Sketches:
-    """Shingle sets and MinHash signatures of articles (the pure core of every path)."""
-    hashes = shingle_hashes_batch([a.text for a in articles], config.shingle_size, config.seed)
-    signatures = MinHasher(config.num_perm, config.seed).signatures(hashes)
-    return Sketches(list(articles), hashes, signatures)
-
-
 def _prepare(
     documents: Sequence[Document], config: Config, repeated: RepeatedLines | None
 ) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
