@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 
 import numpy as np
 from hypothesis import given, settings
@@ -66,6 +67,33 @@ def test_vectorised_shingles_equal_the_reference(texts: list[str], size: int, se
 
 def test_normalisation_folds_quotes_dashes_case_and_width() -> None:
     assert normalize("“North Korea’s” — ＡＢＣ") == '"north korea\'s" - abc'
+
+
+FOLDS = {
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "\u00a0": " ", "\u200b": "", "\ufeff": "",
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(sorted(FOLDS)), st.characters(codec="utf-8", exclude_categories=["Cs"])
+        )
+    )
+)
+def test_normalize_is_nfkc_then_folds_then_casefold(text: str) -> None:
+    # The definition in docs/how-it-works.md; normalize() takes shortcuts to it.
+    reference = unicodedata.normalize("NFKC", text).translate(str.maketrans(FOLDS)).casefold()
+    assert normalize(text) == reference
+    assert normalize(text.encode("ascii", "ignore").decode()) == (
+        unicodedata.normalize("NFKC", text.encode("ascii", "ignore").decode())
+        .translate(str.maketrans(FOLDS))
+        .casefold()
+    )
 
 
 def test_curly_and_straight_quotes_give_the_same_shingles() -> None:

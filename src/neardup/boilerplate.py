@@ -22,7 +22,7 @@ from neardup.normalize import normalize
 
 # Lines that are page furniture wherever they appear (matched whole, after normalising
 # and dropping trailing punctuation).
-_FURNITURE = regex.compile(
+_FURNITURE = re.compile(
     r"""
     connect\ with\ us | published | posted | updated | on | by | share | tweet | email
     | share\ this(\ (article|story|page))? | share\ on\ \w+ | tap\ here | click\ here
@@ -42,11 +42,11 @@ _FURNITURE = regex.compile(
     | (sign\ up|subscribe)(\ (for|to)\b.*)? | (we\ use|accept(\ all)?)\ cookies\b.*
     | (©|\(c\)|copyright)\s*\d{4}\b.* | all\ rights\ reserved
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 
 # Headers under which sites list other headlines; the list that follows goes too.
-_LIST_HEADER = regex.compile(
+_LIST_HEADER = re.compile(
     r"""
     articles\ you\ may\ like | you\ (may|might)\ also\ like | related(\ (articles|stories
     |posts|news|content|reading|coverage))? | trending(\ now|\ stories)? | most\ (read
@@ -57,7 +57,7 @@ _LIST_HEADER = regex.compile(
       |similar|recent)\ (\w+\ ){0,3}(news|stories|articles|links|posts|headlines|videos|reads
       |content|topics)(\ (in|from|on)\ [\w'\ ]{1,30})?
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 
 # "Headline | Site Name": a page title, not article text.
@@ -65,15 +65,14 @@ _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$"
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
 # Plain patterns use the standard library's engine, several times faster than regex's
 # for them; line keys are computed for every line.
-_TRAILING = re.compile(r"[\s.:!?…»>›→|-]+$")
-_SPACES = re.compile(r"\s+")
+# What a key loses at its end (after whitespace is collapsed to single spaces).
+_TRAILING = " .:!?…»>›→|-"
 # Longer lines are never furniture: their key skips the normalisation.
 _KEY_MAX_CHARS = 160
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_SENTENCE_END = re.compile(r"\.[\"')\]]*$")
 _HEADLINE_MAX_WORDS = 30
 # A header that opens a page's comment section: everything after it is readers' text.
-_COMMENTS_HEADER = regex.compile(
+_COMMENTS_HEADER = re.compile(
     r"""
     (\d+\ )?(comments?|responses?|replies|reactions)(\ to\ .*)?
     | (leave|post|add|write|submit)\ a\ (comment|reply|response)\b.*
@@ -81,7 +80,7 @@ _COMMENTS_HEADER = regex.compile(
     | join\ the\ (discussion|conversation)\b.* | (show|view|load|read)\ (all\ )?comments\b.*
     | discussion | what\ do\ you\ think\?? | comment(s)?\ on\ this\ (article|story)
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 # Metadata lines: dates and times, "<name> says:", which head comments and list items.
 _METADATA_LINE = regex.compile(
@@ -90,7 +89,7 @@ _METADATA_LINE = regex.compile(
       |\d+\ (minutes?|hours?|days?|weeks?|months?|years?)\ ago)\b.{0,30}$
     | ^\S{1,40}\ (says|said|wrote|writes|replied):$
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 _METADATA_PENALTY = 20.0
 _ISOLATED_TEXT_FACTOR = 0.0
@@ -105,7 +104,9 @@ _ARTICLE_BEFORE_COMMENTS = 100.0
 # Corpus-learnt boilerplate: only lines shorter than this, placed by the lines at least
 # this long around them.
 _CONTEXT_WORDS = 12
-_RUNNING_TEXT_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+# Running text ends in one of these, perhaps followed by closing quotes and brackets.
+_RUNNING_TEXT_ENDS = ".!?…:;"
+_CLOSERS = "\"'”’»)]"
 _INNER_PUNCTUATION = re.compile(r"[,.;:!?]\s")
 _MIN_SENTENCE_WORDS = 4
 _LONG_LINE_WORDS = 20
@@ -201,7 +202,8 @@ def line_key(text: str) -> str:
     """A line's comparison form: normalised, spaces collapsed, trailing punctuation gone."""
     if len(text) > _KEY_MAX_CHARS:
         return text.strip().casefold()
-    return _TRAILING.sub("", _SPACES.sub(" ", normalize(text)).strip())
+    # str.split() splits on exactly the whitespace that regular expressions' \s matches.
+    return " ".join(normalize(text).split()).rstrip(_TRAILING)
 
 
 class RepeatedLines:
@@ -335,7 +337,15 @@ def _headline_like(text: str) -> bool:
 def is_sentence_like(text: str) -> bool:
     """Whether a line reads as running text rather than a label or a title."""
     stripped = text.strip()
-    return bool(_SENTENCE_END.search(stripped)) or len(stripped.split()) > _HEADLINE_MAX_WORDS // 2
+    return (
+        stripped.rstrip("\"')]").endswith(".") or len(stripped.split()) > _HEADLINE_MAX_WORDS // 2
+    )
+
+
+def _ends_running_text(stripped: str) -> bool:
+    """Whether a stripped line ends as a sentence or clause does."""
+    end = stripped.rstrip(_CLOSERS)[-1:]
+    return bool(end) and end in _RUNNING_TEXT_ENDS
 
 
 def drop_head_labels(lines: Sequence[Line], reasons: list[str | None]) -> None:
@@ -370,10 +380,10 @@ def line_weight(text: str, reason: str | None) -> float:
         return 0.0
     if reason is not None:
         return -_SHORT_LINE_PENALTY
-    if _METADATA_LINE.search(stripped):
+    if _METADATA_LINE.match(stripped):
         return -_METADATA_PENALTY
     words = len(stripped.split())
-    if _RUNNING_TEXT_END.search(stripped) and words >= _MIN_SENTENCE_WORDS:
+    if words >= _MIN_SENTENCE_WORDS and _ends_running_text(stripped):
         return float(words)
     if (
         words >= _LONG_LINE_WORDS
@@ -491,9 +501,7 @@ def _wrapped_weights(
 
 def _continues(previous: str, line: str) -> bool:
     stripped = line.lstrip()
-    return (
-        bool(stripped) and stripped[0].islower() and not _RUNNING_TEXT_END.search(previous.rstrip())
-    )
+    return bool(stripped) and stripped[0].islower() and not _ends_running_text(previous.rstrip())
 
 
 def _gaps(weights: Sequence[float], edge: float) -> list[float]:

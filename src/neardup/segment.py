@@ -10,6 +10,7 @@ kept line to its last, in the page's original text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from neardup.boilerplate import (
 )
 from neardup.documents import Document
 
-_SEPARATOR = regex.compile(
+_SEPARATOR = re.compile(
     r"continue reading|read more|read next|next (article|story)|up next|more stories"
 )
 _BYLINE = regex.compile(
