@@ -69,7 +69,7 @@ def test_normalisation_folds_quotes_dashes_case_and_width() -> None:
     assert normalize("“North Korea’s” — ＡＢＣ") == '"north korea\'s" - abc'
 
 
-FOLDS = {
+FOLDS: dict[str, str | int | None] = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
