@@ -15,6 +15,7 @@ from neardup.shingles import (
     shingle_hashes_batch,
     shingle_set,
     tokenize,
+    word_bytes,
 )
 
 from .conftest import SEED_A, seed_text
@@ -63,6 +64,21 @@ words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])
 def test_vectorised_shingles_equal_the_reference(texts: list[str], size: int, seed: int) -> None:
     batch = shingle_hashes_batch(texts, size, seed)
     assert [row.tolist() for row in batch] == [reference_shingles(t, size, seed) for t in texts]
+
+
+# Characters of one or two UTF-8 bytes only: the tokeniser's fast path (no script without
+# spaces can be present).
+short_words = st.text(alphabet=st.characters(max_codepoint=0x7FF, exclude_categories=["Cs"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.lists(short_words, max_size=15).map(" ".join), min_size=1, max_size=4),
+    size=st.integers(1, 5),
+)
+def test_fast_path_shingles_equal_the_reference(texts: list[str], size: int) -> None:
+    batch = shingle_hashes_batch(texts, size, 1)
+    assert [row.tolist() for row in batch] == [reference_shingles(t, size, 1) for t in texts]
 
 
 def test_normalisation_folds_quotes_dashes_case_and_width() -> None:
@@ -156,3 +172,9 @@ def test_shingles_identical_across_processes_and_hash_seeds() -> None:
         for hash_seed in ("0", "1", "12345")
     }
     assert len(digests) == 1
+
+
+def test_word_bytes_are_ascii_letters_digits_and_non_ascii() -> None:
+    every_byte = np.arange(256, dtype=np.uint8)
+    expected = [(chr(b).isascii() and chr(b).isalnum()) or b >= 0x80 for b in range(256)]
+    assert word_bytes(every_byte).tolist() == expected

@@ -35,9 +35,9 @@ SCHEME = "affine32"
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-# Shingles per block of the (num_perm x block) permutation matrix: 128 x 16384 x 4 bytes
-# is 8 MiB, large enough to amortise numpy's per-call cost, small enough for the cache.
-_BLOCK_ELEMENTS = 128 * 16384
+# Shingles per block of the (num_perm x block) permutation matrix: 128 x 8192 x 4 bytes
+# is 4 MiB, large enough to amortise numpy's per-call cost, small enough for the cache.
+_BLOCK_ELEMENTS = 128 * 8192
 
 
 def permutations(num_perm: int, seed: int) -> tuple[UInt32Array, UInt32Array]:
