@@ -61,3 +61,40 @@ def test_oversized_buckets_are_capped_deterministically() -> None:
 def test_band_keys_need_enough_signature_values() -> None:
     with pytest.raises(ConfigError, match="need 160"):
         LSHIndex(bands=20, rows=8).band_keys(np.zeros((2, 128), dtype=np.uint32))
+
+
+def reference_candidates(
+    signatures: npt.NDArray[np.uint32], bands: int, rows: int, max_bucket: int
+) -> set[tuple[int, int]]:
+    """Buckets as dicts of lists, pairs by the documented cap rule, one band at a time."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        buckets: dict[bytes, list[int]] = {}
+        for index, signature in enumerate(signatures):
+            key = signature[band * rows : (band + 1) * rows].tobytes()
+            buckets.setdefault(key, []).append(index)
+        for members in buckets.values():
+            head = members[:max_bucket]
+            pairs.update((a, b) for i, a in enumerate(head) for b in head[i + 1 :])
+            pairs.update((members[0], b) for b in members[max_bucket:])
+    return pairs
+
+
+def test_candidates_equal_a_bucket_by_bucket_reference() -> None:
+    # Buckets of many sizes: signatures drawn from a few prototypes, values perturbed.
+    rng = np.random.default_rng(3)
+    prototypes = rng.integers(0, 2**32, (40, 16), dtype=np.uint32)
+    signatures = prototypes[rng.integers(0, 40, 600)]
+    noise = rng.random(signatures.shape) < 0.4
+    signatures[noise] = rng.integers(0, 2**32, int(noise.sum()), dtype=np.uint32)
+    signatures[:30] = signatures[0]  # one bucket beyond the cap in every band
+    index = LSHIndex(bands=8, rows=2, max_bucket=12)
+    found = index.candidates(signatures)
+    expected = reference_candidates(signatures, 8, 2, 12)
+    assert [tuple(pair) for pair in found.pairs.tolist()] == sorted(expected)
+    among = np.flatnonzero(rng.random(600) < 0.5)
+    subset = index.candidates(signatures, among)
+    expected_subset = reference_candidates(signatures[among], 8, 2, 12)
+    assert [tuple(pair) for pair in subset.pairs.tolist()] == sorted(
+        (int(among[a]), int(among[b])) for a, b in expected_subset
+    )

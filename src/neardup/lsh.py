@@ -105,45 +105,75 @@ class LSHIndex:
 
     def band_keys(self, signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
         """One 64-bit key per (row, band): a hash of the band's signature values."""
+        self._check_width(signatures)
+        return np.stack([self._band_key(signatures, band) for band in range(self.bands)], axis=1)
+
+    def _check_width(self, signatures: npt.NDArray[np.uint32]) -> None:
         needed = self.bands * self.rows
         if signatures.shape[1] < needed:
             raise ConfigError(
                 f"signatures have {signatures.shape[1]} values; {self.bands} bands x "
                 f"{self.rows} rows need {needed}"
             )
-        values = signatures[:, :needed].astype(np.uint64).reshape(-1, self.bands, self.rows)
-        keys = values[:, :, 0].copy()
+
+    def _band_key(
+        self,
+        signatures: npt.NDArray[np.uint32],
+        band: int,
+        among: npt.NDArray[np.int64] | None = None,
+    ) -> npt.NDArray[np.uint64]:
+        """The keys of one band (of the rows ``among``, if given): a polynomial hash."""
+        columns = slice(band * self.rows, (band + 1) * self.rows)
+        values = signatures[:, columns] if among is None else signatures[among, columns]
+        keys = values[:, 0].astype(np.uint64)
         for row in range(1, self.rows):
             keys *= _GOLDEN
-            keys += values[:, :, row]
+            keys += values[:, row]
         return fmix64(keys)
 
-    def candidates(self, signatures: npt.NDArray[np.uint32]) -> Candidates:
-        """Candidate pairs among the rows of ``signatures``."""
-        count = len(signatures)
+    def candidates(
+        self, signatures: npt.NDArray[np.uint32], among: npt.NDArray[np.int64] | None = None
+    ) -> Candidates:
+        """Candidate pairs among the rows of ``signatures``.
+
+        Args:
+            signatures: One signature per row.
+            among: Row indices to index, ascending (default: all rows); pairs are
+                still row indices of ``signatures``.
+
+        Bands are hashed and bucketed one at a time, and each bucket size's pairs are
+        generated for all buckets of that size at once, so memory stays within a few
+        arrays of one entry per row, plus the pairs.
+        """
+        self._check_width(signatures)
+        count = len(signatures) if among is None else len(among)
         if count < 2:
             return Candidates(np.empty((0, 2), dtype=np.int64), 0)
-        keys = self.band_keys(signatures)
         found: list[npt.NDArray[np.int64]] = []
         capped = 0
         for band in range(self.bands):
-            order = np.argsort(keys[:, band], kind="stable")
-            sorted_keys = keys[order, band]
+            keys = self._band_key(signatures, band, among)
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
             run_starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            run_ends = np.r_[run_starts[1:], count]
-            shared = run_ends - run_starts > 1
-            for start, end in zip(run_starts[shared], run_ends[shared], strict=True):
-                members = order[start:end]
-                if len(members) > self.max_bucket:
-                    # Pair the rest with the bucket's first member only: exact copies
-                    # beyond the cap still meet the head, in linear, not square, pairs.
-                    capped += 1
-                    found.append(members[0] * count + members[self.max_bucket :])
-                    members = members[: self.max_bucket]
-                first, second = np.triu_indices(len(members), k=1)
-                found.append(members[first] * count + members[second])
+            sizes = np.diff(np.r_[run_starts, count])
+            shared = sizes > 1
+            run_starts, sizes = run_starts[shared], sizes[shared]
+            for start in run_starts[sizes > self.max_bucket].tolist():
+                # Pair the rest with the bucket's first member only: exact copies
+                # beyond the cap still meet the head, in linear, not square, pairs.
+                capped += 1
+                end = start + int(sizes[run_starts == start][0])
+                found.append(order[start] * count + order[start + self.max_bucket : end])
+            sizes = np.minimum(sizes, self.max_bucket)
+            for size in np.unique(sizes).tolist():
+                members = order[run_starts[sizes == size][:, None] + np.arange(size)]
+                first, second = np.triu_indices(size, k=1)
+                found.append((members[:, first] * count + members[:, second]).ravel())
         if not found:
             return Candidates(np.empty((0, 2), dtype=np.int64), capped)
         codes = np.unique(np.concatenate(found).astype(np.int64))
         pairs = np.stack([codes // count, codes % count], axis=1)
+        if among is not None:
+            pairs = np.asarray(among, dtype=np.int64)[pairs]
         return Candidates(pairs, capped)

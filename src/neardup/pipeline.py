@@ -234,8 +234,8 @@ def find_duplicates(
         "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
         len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
     )  # fmt: skip
-    candidates = lsh.candidates(sketches.signatures[eligible])
-    pairs = np.asarray(eligible, dtype=np.int64)[candidates.pairs]
+    candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
+    pairs = candidates.pairs
     edges = verify_pairs(sketches.shingle_hashes, pairs)
     if progress:
         progress("verified", len(edges), len(edges))
