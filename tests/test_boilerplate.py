@@ -94,6 +94,7 @@ def test_pieces_map_the_clean_text_back_to_the_original(lines: list[str], newlin
         assert result.to_original(clean_start + length) == original_start + length
     covered = "".join(result.text[s : s + n] for s, _, n in result.pieces)
     assert covered == result.text.replace("\n", "")
+    assert len(result) == len(result.text)
 
 
 @settings(max_examples=200, deadline=None)

@@ -129,7 +129,7 @@ class Line(NamedTuple):
         return not self.text.strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dropped:
     """A line cleaning removed: its span in the original text and why."""
 
@@ -137,14 +137,15 @@ class Dropped:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CleanText:
     """Text with boilerplate removed, and the way back to the original.
 
+    Only the original and the kept lines' positions are stored; the cleaned text is
+    assembled from them when asked for, so a scan holds no second copy of its corpus.
+
     Attributes:
         original: The text cleaning started from.
-        text: The kept lines; paragraphs (lines that had a blank or dropped line between
-            them) are separated by a blank line, other lines by a line break.
         pieces: ``(clean_start, original_start, length)`` for each kept line: the
             cleaned text ``text[clean_start:clean_start + length]`` equals
             ``original[original_start:original_start + length]``.
@@ -152,9 +153,31 @@ class CleanText:
     """
 
     original: str
-    text: str
     pieces: tuple[tuple[int, int, int], ...]
     dropped: tuple[Dropped, ...]
+
+    @property
+    def text(self) -> str:
+        """The kept lines, assembled from :attr:`original` and :attr:`pieces`.
+
+        Paragraphs (lines that had a blank or dropped line between them) are separated
+        by a blank line, other lines by a line break.
+        """
+        parts: list[str] = []
+        position = 0
+        for clean_start, original_start, length in self.pieces:
+            if clean_start > position:
+                parts.append("\n" * (clean_start - position))
+            parts.append(self.original[original_start : original_start + length])
+            position = clean_start + length
+        return "".join(parts)
+
+    def __len__(self) -> int:
+        """The length of :attr:`text`, without assembling it."""
+        if not self.pieces:
+            return 0
+        clean_start, _, length = self.pieces[-1]
+        return clean_start + length
 
     @property
     def span(self) -> tuple[int, int]:
@@ -542,7 +565,6 @@ def _comments_start(
 
 def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -> CleanText:
     """Assemble a :class:`CleanText` from lines and their reasons (``None`` keeps a line)."""
-    parts: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     dropped: list[Dropped] = []
     position = 0
@@ -559,14 +581,11 @@ def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -
         leading = len(line.text) - len(line.text.lstrip())
         content = line.text.strip()
         if pieces:
-            separator = "\n\n" if gap else "\n"
-            parts.append(separator)
-            position += len(separator)
+            position += 2 if gap else 1  # "\n\n" between paragraphs, else "\n"
         pieces.append((position, line.start + leading, len(content)))
-        parts.append(content)
         position += len(content)
         gap = False
-    return CleanText(original, "".join(parts), tuple(pieces), tuple(dropped))
+    return CleanText(original, tuple(pieces), tuple(dropped))
 
 
 def clean(

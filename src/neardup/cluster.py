@@ -49,7 +49,7 @@ def keep_order(articles: Sequence[Article], policy: KeepPolicy) -> list[int]:
 
     def key(index: int) -> tuple[float, str]:
         article = articles[index]
-        size = len(article.text)
+        size = len(article.clean)
         if policy == "longest":
             return (-size, article.id)
         if policy == "shortest":

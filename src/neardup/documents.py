@@ -24,7 +24,7 @@ JSONL_SUFFIXES: tuple[str, ...] = (".jsonl",)
 STDIN = "-"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One input document.
 

@@ -30,7 +30,7 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An article that was not compared, and why (``"empty"`` or ``"too short"``)."""
 

@@ -43,7 +43,7 @@ _HEADER_REACH = 6
 _MIN_ARTICLE_WORDS = 100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article of a document.
 

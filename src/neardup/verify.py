@@ -11,7 +11,7 @@ import numpy.typing as npt
 from neardup.config import Config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """Exact similarity of two articles (by index), computed from their shingle sets.
 
