@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -11,7 +13,7 @@ from itertools import repeat
 import numpy as np
 import numpy.typing as npt
 
-from neardup.boilerplate import Dropped, RepeatedLines
+from neardup.boilerplate import CleanText, Dropped, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
@@ -66,16 +68,63 @@ class Stats:
         }
 
 
+class ShingleSets:
+    """Each article's shingle set (sorted, unique), kept in the arrays workers returned.
+
+    ``sets[i]`` is a view, made when asked for; no per-article array is held.
+    """
+
+    def __init__(
+        self,
+        arrays: list[npt.NDArray[np.uint64]],
+        array_of: npt.NDArray[np.int64],
+        starts: npt.NDArray[np.int64],
+        ends: npt.NDArray[np.int64],
+    ) -> None:
+        self._arrays = arrays
+        self._array_of = array_of
+        self._starts = starts
+        self._ends = ends
+
+    def __getitem__(self, index: int) -> npt.NDArray[np.uint64]:
+        array = self._arrays[int(self._array_of[index])]
+        view: npt.NDArray[np.uint64] = array[self._starts[index] : self._ends[index]]
+        return view
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+
 @dataclass(frozen=True)
 class Sketches:
-    """The sketched form of articles: shingle hashes and MinHash signatures, row by row.
+    """The sketched form of articles, row by row in article order.
 
-    ``shingle_hashes`` hold each article's shingle hashes in text order, repeats kept;
-    verification takes their sets when it needs them.
+    Attributes:
+        articles: The articles, sorted by id.
+        shingle_counts: Each article's number of shingles, repeats counted.
+        shingle_sets: Each article's set of shingle hashes.
+        signatures: ``(articles, num_perm)`` MinHash signatures.
     """
 
     articles: list[Article]
-    shingle_hashes: list[npt.NDArray[np.uint64]]
+    shingle_counts: npt.NDArray[np.int64]
+    shingle_sets: ShingleSets
+    signatures: npt.NDArray[np.uint32]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A chunk of documents cleaned, split and sketched (in a worker), in compact form.
+
+    ``articles`` holds ``(document's position in the chunk, segment, pieces, dropped)``
+    per article (the article is rebuilt around the caller's own document, so no text
+    travels back); the arrays have one row per article, in the same order.
+    """
+
+    articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
+    shingle_counts: npt.NDArray[np.int64]
+    sets: npt.NDArray[np.uint64]
+    set_bounds: npt.NDArray[np.int64]
     signatures: npt.NDArray[np.uint32]
 
 
@@ -140,44 +189,109 @@ def strip_documents(
     return stripped
 
 
-def _prepare(
+@functools.lru_cache(maxsize=8)
+def _hasher(num_perm: int, seed: int) -> MinHasher:
+    return MinHasher(num_perm, seed)
+
+
+def _unique_rows(
+    rows: Sequence[npt.NDArray[np.uint64]], counts: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """Each row's unique values, sorted, concatenated; and where each row's values begin."""
+    values = np.concatenate(rows)
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    order = np.lexsort((values, owner))
+    values, owner = values[order], owner[order]
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    bounds = np.searchsorted(owner[keep], np.arange(len(rows) + 1), side="left")
+    return values[keep], bounds.astype(np.int64)
+
+
+def _sketch_chunk(
     documents: Sequence[Document], config: Config, repeated: RepeatedLines | None
-) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
-    """Clean, split and shingle documents (the per-document work, run in workers)."""
-    articles = [
-        article
-        for document in documents
-        for article in split_articles(document, split=config.split, repeated=repeated)
-    ]
-    texts = [article.text for article in articles]
+) -> _Batch:
+    """Clean, split, shingle and MinHash a chunk of documents (the work run in workers)."""
+    records = []
+    texts = []
+    for position, document in enumerate(documents):
+        for article in split_articles(document, split=config.split, repeated=repeated):
+            records.append((position, article.segment, article.clean.pieces, article.clean.dropped))
+            texts.append(article.text)
     hashes = shingle_hashes_batch(texts, config.shingle_size, config.seed)
-    return list(zip(articles, hashes, strict=True))
+    counts = np.fromiter((len(row) for row in hashes), dtype=np.int64, count=len(hashes))
+    sets, bounds = _unique_rows(hashes, counts)
+    views = [sets[bounds[i] : bounds[i + 1]] for i in range(len(hashes))]
+    signatures = _hasher(config.num_perm, config.seed).signatures(views)
+    return _Batch(records, counts, sets, bounds, signatures)
 
 
-def _prepared_articles(
+def _sketch(
     documents: Sequence[Document], config: Config, jobs: int, progress: Progress | None
-) -> list[tuple[Article, npt.NDArray[np.uint64]]]:
-    """Articles with their shingle sets, sorted by id; in ``jobs`` processes if asked."""
+) -> Sketches:
+    """Clean, split and sketch documents, in ``jobs`` processes if asked."""
     repeated = learn_repeated_lines(documents, config)
-    chunks = [documents[i : i + _CHUNK] for i in range(0, len(documents), _CHUNK)]
-    prepared: list[tuple[Article, npt.NDArray[np.uint64]]] = []
-    done = 0
-    if jobs > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            batches = pool.map(_prepare, chunks, repeat(config), repeat(repeated))
-            for chunk, batch in zip(chunks, batches, strict=True):
-                prepared.extend(batch)
-                done += len(chunk)
-                if progress:
-                    progress("sketched", done, len(documents))
-    else:
-        for chunk in chunks:
-            prepared.extend(_prepare(chunk, config, repeated))
-            done += len(chunk)
+    starts = range(0, len(documents), _CHUNK)
+    chunks = [documents[start : start + _CHUNK] for start in starts]
+    articles: list[Article] = []
+    counts: list[npt.NDArray[np.int64]] = []
+    sets: list[npt.NDArray[np.uint64]] = []
+    bounds: list[npt.NDArray[np.int64]] = []
+    signatures: list[npt.NDArray[np.uint32]] = []
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(chunks) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            batches: Iterable[_Batch] = pool.map(
+                _sketch_chunk, chunks, repeat(config), repeat(repeated)
+            )
+        else:
+            batches = (_sketch_chunk(chunk, config, repeated) for chunk in chunks)
+        for start, chunk, batch in zip(starts, chunks, batches, strict=True):
+            for position, segment, pieces, dropped in batch.articles:
+                document = documents[start + position]
+                articles.append(
+                    Article(
+                        id=document.id if segment is None else f"{document.id}#{segment}",
+                        document=document.id,
+                        path=document.path,
+                        segment=segment,
+                        clean=CleanText(document.text, pieces, dropped),
+                        mtime=document.mtime,
+                    )
+                )
+            counts.append(batch.shingle_counts)
+            sets.append(batch.sets)
+            bounds.append(batch.set_bounds)
+            signatures.append(batch.signatures)
             if progress:
-                progress("sketched", done, len(documents))
-    prepared.sort(key=lambda item: item[0].id)
-    return prepared
+                progress("sketched", start + len(chunk), len(documents))
+    # Article order is id order, whatever order the documents came in.
+    order = np.asarray(
+        sorted(range(len(articles)), key=[article.id for article in articles].__getitem__),
+        dtype=np.int64,
+    )
+    in_order = bool(np.array_equal(order, np.arange(len(order))))
+    all_signatures = (
+        np.concatenate(signatures)
+        if signatures
+        else np.empty((0, config.num_perm), dtype=np.uint32)
+    )
+    del signatures
+    array_of = np.repeat(np.arange(len(sets), dtype=np.int64), [len(b) - 1 for b in bounds])
+    set_starts = np.concatenate([b[:-1] for b in bounds]) if bounds else np.empty(0, np.int64)
+    set_ends = np.concatenate([b[1:] for b in bounds]) if bounds else np.empty(0, np.int64)
+    shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
+    if not in_order:
+        articles = [articles[i] for i in order.tolist()]
+        all_signatures = all_signatures[order]
+        array_of, set_starts, set_ends = array_of[order], set_starts[order], set_ends[order]
+        shingle_counts = shingle_counts[order]
+    return Sketches(
+        articles,
+        shingle_counts,
+        ShingleSets(sets, array_of, set_starts, set_ends),
+        all_signatures,
+    )
 
 
 def find_duplicates(
@@ -214,21 +328,18 @@ def find_duplicates(
     documents = list(documents)
     if jobs < 1:
         raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
-    prepared = _prepared_articles(documents, config, jobs, progress)
-    articles = [article for article, _ in prepared]
-    shingle_hashes = [hashes for _, hashes in prepared]
-    signatures = MinHasher(config.num_perm, config.seed).signatures(shingle_hashes)
-    sketches = Sketches(articles, shingle_hashes, signatures)
+    sketches = _sketch(documents, config, jobs, progress)
+    articles = sketches.articles
     eligible: list[int] = []
     skipped: list[Skipped] = []
-    for index, (article, shingles) in enumerate(
-        zip(articles, sketches.shingle_hashes, strict=True)
+    for index, (article, count) in enumerate(
+        zip(articles, sketches.shingle_counts.tolist(), strict=True)
     ):
-        if len(shingles) >= config.min_shingles:
+        if count >= config.min_shingles:
             eligible.append(index)
         else:
             reason = "empty" if not article.text.strip() else "too short"
-            skipped.append(Skipped(article.id, reason, len(shingles)))
+            skipped.append(Skipped(article.id, reason, count))
     lsh = LSHIndex.from_config(config)
     _log.info(
         "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
@@ -236,7 +347,7 @@ def find_duplicates(
     )  # fmt: skip
     candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
     pairs = candidates.pairs
-    edges = verify_pairs(sketches.shingle_hashes, pairs)
+    edges = verify_pairs(sketches.shingle_sets, pairs)
     if progress:
         progress("verified", len(edges), len(edges))
     matches = [edge for edge in edges if edge.is_match(config)]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -41,34 +41,31 @@ class Edge:
         return config.containment is not None and self.containment >= config.containment
 
 
+class ShingleSetLookup(Protocol):
+    """Anything that gives an article's shingle set (sorted, unique) by index."""
+
+    def __getitem__(self, index: int, /) -> npt.NDArray[np.uint64]: ...
+
+
 def similarity(
     first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]
 ) -> tuple[float, float, float]:
     """Exact ``(jaccard, first in second, second in first)`` of two sorted unique sets."""
     if len(first) == 0 or len(second) == 0:
         return (0.0, 0.0, 0.0)
-    shared = len(np.intersect1d(first, second, assume_unique=True))
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
+    # Binary search each of the smaller set's values in the larger one.
+    positions = np.searchsorted(large, small)
+    positions[positions == len(large)] = 0
+    shared = int(np.count_nonzero(large[positions] == small))
     union = len(first) + len(second) - shared
     return (shared / union, shared / len(first), shared / len(second))
 
 
-def verify_pairs(
-    shingle_hashes: Sequence[npt.NDArray[np.uint64]], pairs: npt.NDArray[np.int64]
-) -> list[Edge]:
-    """Exact scores for each candidate pair (``pairs`` rows are index pairs).
-
-    ``shingle_hashes`` may hold repeats; each article's set is taken once, when first
-    needed.
-    """
-    sets: dict[int, npt.NDArray[np.uint64]] = {}
-
-    def set_of(index: int) -> npt.NDArray[np.uint64]:
-        if index not in sets:
-            sets[index] = np.unique(shingle_hashes[index])
-        return sets[index]
-
+def verify_pairs(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> list[Edge]:
+    """Exact scores for each candidate pair (``pairs`` rows are index pairs into ``sets``)."""
     edges = []
     for a, b in pairs.tolist():
-        jaccard, a_in_b, b_in_a = similarity(set_of(a), set_of(b))
+        jaccard, a_in_b, b_in_a = similarity(sets[a], sets[b])
         edges.append(Edge(a, b, jaccard, a_in_b, b_in_a))
     return edges
