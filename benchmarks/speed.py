@@ -12,9 +12,9 @@ measures in one run, each task in a fresh process (peak memory is that process's
   verify, cluster) with ``--jobs 2``, and datasketch ``bulk`` + ``MinHashLSH``;
 
 and prints MB/s, peak memory (and the memory before the task, holding the generated
-corpus) and the ratios. ``--articles N`` sets the corpus size
-(default 20,000); ``--short N`` instead generates N short articles (the 1,000,000-article
-memory check: ``--short 1000000 --only scan``).
+corpus; and the largest peak of the task's worker processes) and the ratios.
+``--articles N`` sets the corpus size (default 20,000); ``--short N`` instead generates N
+short articles (the 1,000,000-article memory check: ``--short 1000000 --only scan``).
 
 Run: ``python benchmarks/speed.py`` (needs ``pip install '.[bench]'``).
 """
@@ -167,18 +167,20 @@ def _child(name: str, count: int, short: bool, queue: Any) -> None:
     TASKS[name][1](documents)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The largest peak of the task's worker processes (finished by now), if any.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = sum(len(d.text.encode()) for d in documents)
-    queue.put((elapsed, size, peak, baseline))
+    queue.put((elapsed, size, peak, baseline, workers))
 
 
-def measure(name: str, count: int, short: bool) -> tuple[float, int, int, int]:
+def measure(name: str, count: int, short: bool) -> tuple[float, int, int, int, int]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_child, args=(name, count, short, queue))
     process.start()
     while True:
         try:
-            result: tuple[float, int, int, int] = queue.get(timeout=1)
+            result: tuple[float, int, int, int, int] = queue.get(timeout=1)
             break
         except Empty:
             if not process.is_alive():
@@ -196,15 +198,17 @@ def main() -> None:
     count, short = (args.short, True) if args.short else (args.articles, False)
     names = args.only or list(TASKS)
     print(f"corpus: {count:,} {'short ' if short else ''}articles (generated, seed 7)")
-    print(f"{'task':<44} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'before MB':>9}")
+    print(
+        f"{'task':<44} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'before MB':>9} {'worker MB':>9}"
+    )
     speeds: dict[str, float] = {}
     for name in names:
-        elapsed, size, peak, before = measure(name, count, short)
+        elapsed, size, peak, before, workers = measure(name, count, short)
         speeds[name] = size / 1e6 / elapsed
         label = TASKS[name][0]
         print(
             f"{label:<44} {elapsed:>8.2f} {speeds[name]:>7.1f} {peak / 1024:>8.0f} "
-            f"{before / 1024:>9.0f}"
+            f"{before / 1024:>9.0f} {workers / 1024:>9.0f}"
         )
         sys.stdout.flush()
     if "sketch" in speeds:
