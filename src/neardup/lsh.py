@@ -159,12 +159,12 @@ class LSHIndex:
             sizes = np.diff(np.r_[run_starts, count])
             shared = sizes > 1
             run_starts, sizes = run_starts[shared], sizes[shared]
-            for start in run_starts[sizes > self.max_bucket].tolist():
+            over = sizes > self.max_bucket
+            for start, size in zip(run_starts[over].tolist(), sizes[over].tolist(), strict=True):
                 # Pair the rest with the bucket's first member only: exact copies
                 # beyond the cap still meet the head, in linear, not square, pairs.
                 capped += 1
-                end = start + int(sizes[run_starts == start][0])
-                found.append(order[start] * count + order[start + self.max_bucket : end])
+                found.append(order[start] * count + order[start + self.max_bucket : start + size])
             sizes = np.minimum(sizes, self.max_bucket)
             for size in np.unique(sizes).tolist():
                 members = order[run_starts[sizes == size][:, None] + np.arange(size)]
