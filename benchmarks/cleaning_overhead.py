@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _corpora import load_helsinki, text_bytes
 from neardup import Config, find_duplicates
-from neardup.boilerplate import build, split_lines
+from neardup.boilerplate import keep_all
 from neardup.pipeline import articles_of
 from neardup.segment import Article
 
@@ -50,8 +50,7 @@ def main() -> None:
     def uncleaned() -> list[Article]:
         articles = []
         for document in documents:
-            lines = split_lines(document.text)
-            cleaned = build(document.text, lines, [None] * len(lines))
+            cleaned = keep_all(document.text)
             articles.append(Article(document.id, document.id, document.path, None, cleaned))
         return articles
 

@@ -3,7 +3,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup.boilerplate import RepeatedLines, clean, split_lines
+from neardup.boilerplate import (
+    _METADATA_LINE,
+    _METADATA_PENALTY,
+    LineTable,
+    RepeatedLines,
+    clean,
+    is_sentence_like,
+    line_key,
+    line_weight,
+    split_lines,
+)
 
 from .conftest import SEED_A, SEED_B, seed_text, story_paragraphs
 
@@ -106,6 +116,42 @@ def test_lines_cover_the_text(text: str) -> None:
         assert "\n" not in line.text
         assert "\r" not in line.text
     assert "".join(line.text for line in lines) == text.replace("\r", "").replace("\n", "")
+
+
+# Lines with what the column-wise features must get right: case and compatibility
+# folding, odd whitespace, long lines, trailing punctuation and closing quotes, dates.
+LINE_PARTS = st.sampled_from(
+    [
+        "Share", "  Continue Reading ", "Big headline | Sky News", "Caf\u00e9 \u201cowner\u201d",
+        "\u00a8umlaut", "tab\tand\x1fseparator", "\u2003wide\u3000space", "zero\u200bwidth",
+        "`tick`", "ends with a sentence.", "said:", "Bob says:", "5 hours ago", "12/03/2021",
+        "January 5, 2020 at 10:00 in the morning", "“quoted.”", "x" * 161, "A" * 40 + " word",
+        "İstanbul ß", "ﬁnance", "one, two. three; four: five! six? " * 4, "-", "  ", "",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.lists(LINE_PARTS, max_size=4).map(" ".join), max_size=12),
+    breaks=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_line_table_columns_match_the_line_by_line_definitions(
+    parts: list[str], breaks: str
+) -> None:
+    text = breaks.join(parts)
+    table = LineTable(text)
+    lines = split_lines(text)
+    assert table.raw == [line.text for line in lines]
+    assert table.starts == [line.start for line in lines]
+    assert table.keys == [line_key(line.text) for line in lines]
+    assert table.words == [len(line.text.split()) for line in lines]
+    assert table.sentence_like == [is_sentence_like(line.text) for line in lines]
+    assert table.weights == [line_weight(line.text, None) for line in lines]
+    # Metadata lines are found although only short lines are matched against the pattern.
+    assert [weight == -_METADATA_PENALTY for weight in table.weights] == [
+        bool(_METADATA_LINE.match(line.text.strip())) for line in lines
+    ]
 
 
 def site_page(story: str, number: int) -> str:

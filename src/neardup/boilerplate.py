@@ -60,6 +60,9 @@ _LIST_HEADER = re.compile(
     re.VERBOSE,
 )
 
+# Both, in one pass: a list header is looked for first.
+_RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re.VERBOSE)
+
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
@@ -92,6 +95,8 @@ _METADATA_LINE = regex.compile(
     re.VERBOSE,
 )
 _METADATA_PENALTY = 20.0
+# The most words a metadata line can have: a date of three, then 30 characters.
+_METADATA_MAX_WORDS = 18
 _ISOLATED_TEXT_FACTOR = 0.0
 _ISOLATING_GAP = 8.0
 _EDGE_BEFORE = 0.0
@@ -200,25 +205,29 @@ class CleanText:
         return original_start + min(max(offset - clean_start, 0), length)
 
 
+def _line_texts(text: str) -> list[str]:
+    r"""The texts of a text's lines (``\n``, ``\r\n`` and ``\r`` all end lines)."""
+    parts = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+def _line_starts(text: str, parts: Sequence[str]) -> list[int]:
+    """Where each line of ``parts`` (from :func:`_line_texts`) starts in ``text``."""
+    if "\r" not in text:
+        # The common case: offsets follow from the lengths.
+        return list(itertools.accumulate((len(part) + 1 for part in parts), initial=0))[:-1]
+    starts = [0]
+    starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+    return starts[: len(parts)]
+
+
 def split_lines(text: str) -> list[Line]:
     r"""The lines of a text with their spans (``\n``, ``\r\n`` and ``\r`` all end lines)."""
-    if "\r" not in text:
-        # The common case, without a regex: offsets follow from the lengths.
-        parts = text.split("\n")
-        if parts[-1] == "":
-            parts.pop()
-        starts = itertools.accumulate((len(part) + 1 for part in parts), initial=0)
-        return [
-            Line(start, start + len(part), part) for start, part in zip(starts, parts, strict=False)
-        ]
-    lines: list[Line] = []
-    start = 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(Line(start, match.start(), text[start : match.start()]))
-        start = match.end()
-    if start < len(text):
-        lines.append(Line(start, len(text), text[start:]))
-    return lines
+    parts = _line_texts(text)
+    starts = _line_starts(text, parts)
+    return [Line(start, start + len(part), part) for start, part in zip(starts, parts, strict=True)]
 
 
 def line_key(text: str) -> str:
@@ -227,6 +236,89 @@ def line_key(text: str) -> str:
         return text.strip().casefold()
     # str.split() splits on exactly the whitespace that regular expressions' \s matches.
     return " ".join(normalize(text).split()).rstrip(_TRAILING)
+
+
+def _collapse(text: str) -> str:
+    """``" ".join(text.split())``, without splitting text that needs no collapsing."""
+    # Printable text has no whitespace but the ASCII space.
+    if "  " in text or not text.isprintable():
+        return " ".join(text.split())
+    return text.strip(" ")
+
+
+def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list[str]:
+    """:func:`line_key` of each of a text's lines, computed for the whole text at once."""
+    if text.isascii():
+        # normalize() of ASCII is lower() with "`" folded; it keeps every offset, so the
+        # whole text is lowered in one call and cut where the lines are.
+        folded = _line_texts(text.replace("`", "'").lower())
+    else:
+        folded = [
+            normalize(part) if content and len(part) <= _KEY_MAX_CHARS else ""
+            for part, content in zip(parts, stripped, strict=True)
+        ]
+    return [
+        (_collapse(low).rstrip(_TRAILING) if len(part) <= _KEY_MAX_CHARS else content.casefold())
+        if content
+        else ""
+        for part, content, low in zip(parts, stripped, folded, strict=True)
+    ]
+
+
+class LineTable:
+    """A text's lines, column by column, with what every rule reads of them.
+
+    Cleaning decides about every line of a corpus, so the features are computed once per
+    text, a column at a time, rather than line by line in each rule.
+
+    Attributes:
+        text: The whole text.
+        raw: Each line's text, without its line break.
+        starts: Where each line starts in :attr:`text`.
+        stripped: Each line without edge whitespace (empty for a blank line).
+        keys: Each line's :func:`line_key`.
+        words: Each line's number of words (whitespace-separated).
+        sentence_like: Whether each line reads as running text (:func:`is_sentence_like`).
+        weights: Each line's :func:`line_weight` if no rule drops it.
+    """
+
+    __slots__ = ("keys", "raw", "sentence_like", "starts", "stripped", "text", "weights", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw = _line_texts(text)
+        self.starts = _line_starts(text, self.raw)
+        self.stripped = [part.strip() for part in self.raw]
+        self.keys = _line_keys(text, self.raw, self.stripped)
+        self.words = [len(content.split()) if content else 0 for content in self.stripped]
+        self.sentence_like = [
+            words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
+            for stripped, words in zip(self.stripped, self.words, strict=True)
+        ]
+        self.weights = _text_weights(self.stripped, self.words)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def _text_weights(stripped: Sequence[str], counts: Sequence[int]) -> list[float]:
+    """:func:`line_weight` of each line, for lines no rule has dropped."""
+    weights = []
+    for text, words in zip(stripped, counts, strict=True):
+        if not text:
+            weights.append(0.0)
+        elif words <= _METADATA_MAX_WORDS and _METADATA_LINE.match(text):
+            weights.append(-_METADATA_PENALTY)
+        elif (words >= _MIN_SENTENCE_WORDS and _ends_running_text(text)) or (
+            words >= _LONG_LINE_WORDS
+            and len(_INNER_PUNCTUATION.findall(text)) >= _LONG_LINE_PUNCTUATION
+        ):
+            weights.append(float(words))
+        elif words <= _SHORT_LINE_WORDS:
+            weights.append(-_SHORT_LINE_PENALTY)
+        else:
+            weights.append(-_TITLE_LINE_PENALTY)
+    return weights
 
 
 class RepeatedLines:
@@ -248,7 +340,8 @@ class RepeatedLines:
         documents: dict[str, int] = {}
         contexts: dict[str, set[tuple[str, str]]] = {}
         for text in texts:
-            keys = [line_key(line.text) for line in split_lines(text)]
+            parts = _line_texts(text)
+            keys = _line_keys(text, parts, [part.strip() for part in parts])
             seen: set[str] = set()
             for key, context in _short_lines_in_context(keys):
                 # A document's first occurrence speaks for it: a line it repeats in
@@ -272,12 +365,16 @@ class RepeatedLines:
 
 def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
     """Each short line's key with the nearest long lines before and after it."""
-    long_lines = [i for i, key in enumerate(keys) if key.count(" ") + 1 >= _CONTEXT_WORDS]
+    counts = [key.count(" ") + 1 for key in keys]
+    long_lines = [i for i, words in enumerate(counts) if words >= _CONTEXT_WORDS]
     position = 0
     for index, key in enumerate(keys):
-        words = key.count(" ") + 1
-        if not key or words >= _CONTEXT_WORDS or line_weight(key, None) > 0:
-            # Running text is never learnt: copied sentences are what dedup looks for.
+        if not key or counts[index] >= _CONTEXT_WORDS:
+            continue
+        # Running text is never learnt: copied sentences are what dedup looks for. Only
+        # a line that ends as a sentence does can weigh as running text, or one with
+        # whitespace other than spaces (its words may be more than its spaces tell).
+        if (_ends_running_text(key) or not key.isprintable()) and line_weight(key, None) > 0:
             continue
         while position < len(long_lines) and long_lines[position] < index:
             position += 1
@@ -286,75 +383,65 @@ def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[st
         yield key, (before, after)
 
 
-def classify(
-    lines: Sequence[Line],
-    repeated: RepeatedLines | None = None,
-    keys: Sequence[str] | None = None,
-) -> list[str | None]:
+def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[str | None]:
     """Why each line is boilerplate, or ``None`` for a line to keep (blank lines too).
 
     Args:
-        lines: The text's lines.
+        table: The text's lines.
         repeated: Lines learnt from the corpus as boilerplate, if any.
-        keys: The lines' :func:`line_key` values, if already computed.
     """
-    reasons: list[str | None] = [None] * len(lines)
-    if keys is None:
-        keys = [line_key(line.text) for line in lines]
+    keys, stripped = table.keys, table.stripped
+    reasons: list[str | None] = [None] * len(keys)
     index = 0
-    while index < len(lines):
+    while index < len(keys):
         key = keys[index]
         if not key:
             index += 1
             continue
         if repeated is not None and key in repeated:
             reasons[index] = f"repeated in {repeated.counts[key]} documents"
-        elif _LIST_HEADER.fullmatch(key):
-            reasons[index] = f"list header {lines[index].text.strip()!r}"
-            index = _drop_list(lines, keys, reasons, index)
-            continue
-        elif _FURNITURE.fullmatch(key):
-            reasons[index] = f"page furniture {lines[index].text.strip()!r}"
-        elif _PAGE_TITLE.match(lines[index].text.strip()):
+        elif (match := _RULES.fullmatch(key)) is not None:
+            if match["list"] is not None:
+                reasons[index] = f"list header {stripped[index]!r}"
+                index = _drop_list(table, reasons, index)
+                continue
+            reasons[index] = f"page furniture {stripped[index]!r}"
+        elif "|" in stripped[index] and _PAGE_TITLE.match(stripped[index]):
             reasons[index] = "page title"
         index += 1
     return reasons
 
 
-def _drop_list(
-    lines: Sequence[Line], keys: Sequence[str], reasons: list[str | None], header: int
-) -> int:
+def _drop_list(table: LineTable, reasons: list[str | None], header: int) -> int:
     """Drop the headline list after a list header; return the index to go on from."""
-    block = _block_after(lines, header + 1)
+    stripped = table.stripped
+    block = _block_after(stripped, header + 1)
     if not block:
         # The header stands alone: the list is the next block, if it is one (two or more
         # headline-like lines; a single line is more likely a subheading of the article).
         gap = header + 1
-        while gap < len(lines) and lines[gap].blank:
+        while gap < len(stripped) and not stripped[gap]:
             gap += 1
-        block = _block_after(lines, gap)
+        block = _block_after(stripped, gap)
         if len(block) < 2:
             return header + 1
-    if not all(_headline_like(lines[i].text) for i in block):
+    if not all(
+        table.words[i] <= _HEADLINE_MAX_WORDS and not stripped[i].endswith(".") for i in block
+    ):
         return header + 1
-    title = lines[header].text.strip()
+    title = stripped[header]
     for i in block:
         reasons[i] = f"headline list under {title!r}"
     return block[-1] + 1
 
 
-def _block_after(lines: Sequence[Line], start: int) -> list[int]:
+def _block_after(stripped: Sequence[str], start: int) -> list[int]:
     """Indices of the run of non-blank lines starting at ``start``."""
     block = []
-    while start < len(lines) and not lines[start].blank:
+    while start < len(stripped) and stripped[start]:
         block.append(start)
         start += 1
     return block
-
-
-def _headline_like(text: str) -> bool:
-    stripped = text.strip()
-    return len(stripped.split()) <= _HEADLINE_MAX_WORDS and not stripped.endswith(".")
 
 
 def is_sentence_like(text: str) -> bool:
@@ -371,19 +458,21 @@ def _ends_running_text(stripped: str) -> bool:
     return bool(end) and end in _RUNNING_TEXT_ENDS
 
 
-def drop_head_labels(lines: Sequence[Line], reasons: list[str | None]) -> None:
+def drop_head_labels(
+    table: LineTable, reasons: list[str | None], start: int = 0, end: int | None = None
+) -> None:
     """Drop an article's header furniture above its first sentence.
 
     Section labels ("World", "US News") and a title repeated in the header go; the
-    first copy of the title stays.
+    first copy of the title stays. Only lines ``start`` to ``end`` are looked at.
     """
     seen: set[str] = set()
-    for index, line in enumerate(lines):
-        if line.blank or reasons[index] is not None:
+    for index in range(start, len(table) if end is None else end):
+        stripped = table.stripped[index]
+        if not stripped or reasons[index] is not None:
             continue
-        if is_sentence_like(line.text):
+        if table.sentence_like[index]:
             return
-        stripped = line.text.strip()
         key = line_key(stripped)
         if _SECTION_LABEL.fullmatch(stripped):
             reasons[index] = f"section label {stripped!r}"
@@ -403,27 +492,16 @@ def line_weight(text: str, reason: str | None) -> float:
         return 0.0
     if reason is not None:
         return -_SHORT_LINE_PENALTY
-    if _METADATA_LINE.match(stripped):
-        return -_METADATA_PENALTY
-    words = len(stripped.split())
-    if words >= _MIN_SENTENCE_WORDS and _ends_running_text(stripped):
-        return float(words)
-    if (
-        words >= _LONG_LINE_WORDS
-        and len(_INNER_PUNCTUATION.findall(stripped)) >= _LONG_LINE_PUNCTUATION
-    ):
-        return float(words)
-    if words <= _SHORT_LINE_WORDS:
-        return -_SHORT_LINE_PENALTY
-    return -_TITLE_LINE_PENALTY
+    return _text_weights([stripped], [len(stripped.split())])[0]
 
 
 def select_main_text(
-    lines: Sequence[Line],
+    table: LineTable,
     reasons: list[str | None],
     *,
     main_stretch: bool = True,
-    keys: Sequence[str] | None = None,
+    start: int = 0,
+    end: int | None = None,
 ) -> None:
     """Drop the lines outside the article's main stretch of running text.
 
@@ -433,51 +511,57 @@ def select_main_text(
     it (subheadings, captions, a one-line paragraph) stay. A text with no running text
     at all is left as it is. A comment-section header ends the article: what follows it
     is dropped as comments. With ``main_stretch`` off (text an HTML extractor already
-    chose) only the comment section is cut.
+    chose) only the comment section is cut. Only lines ``start`` to ``end`` are looked
+    at.
     """
+    stop = len(table) if end is None else end
+    stripped = table.stripped
     line_weights = [
-        line_weight(line.text, reason) for line, reason in zip(lines, reasons, strict=True)
+        table.weights[index]
+        if reasons[index] is None or not stripped[index]
+        else -_SHORT_LINE_PENALTY
+        for index in range(start, stop)
     ]
-    end = _comments_start(lines, reasons, keys, line_weights)
-    for index in range(end, len(lines)):
-        if reasons[index] is None and not lines[index].blank:
+    comments = _comments_start(table, reasons, line_weights, start, stop)
+    for index in range(comments, stop):
+        if reasons[index] is None and stripped[index]:
             reasons[index] = "comments section"
     if not main_stretch:
         return
-    weights, paragraph_ends = _context_weights(lines[:end], reasons[:end], line_weights[:end])
+    weights, paragraph_ends = _context_weights(
+        table, reasons, line_weights[: comments - start], start
+    )
     best_total, best_start, best_end = 0.0, -1, -1
-    total, start = 0.0, 0
+    total, run_start = 0.0, 0
     for index, weight in enumerate(weights):
         if weight == 0.0:
             continue
         if total <= 0.0:
-            total, start = 0.0, index
+            total, run_start = 0.0, index
         total += weight
         if total > best_total:
-            best_total, best_start, best_end = total, start, index
+            best_total, best_start, best_end = total, run_start, index
     if best_start < 0:
         return
-    best_end = paragraph_ends[best_end]
+    first, last = start + best_start, start + paragraph_ends[best_end]
     # A list that ends the article belongs to it ("The steps are:" then "1. ...").
-    while best_end + 1 < end and (
-        lines[best_end + 1].blank or _LIST_ITEM.match(lines[best_end + 1].text)
-    ):
-        best_end += 1
-    for index, line in enumerate(lines):
-        if reasons[index] is None and not line.blank and not best_start <= index <= best_end:
+    while last + 1 < comments and (not stripped[last + 1] or _LIST_ITEM.match(table.raw[last + 1])):
+        last += 1
+    for index in range(start, stop):
+        if reasons[index] is None and stripped[index] and not first <= index <= last:
             reasons[index] = "outside the main text"
 
 
 def _context_weights(
-    lines: Sequence[Line], reasons: Sequence[str | None], line_weights: Sequence[float]
+    table: LineTable, reasons: Sequence[str | None], line_weights: Sequence[float], start: int
 ) -> tuple[list[float], list[int]]:
     """Line weights, with running text that stands alone between non-text lines discounted.
 
     Article paragraphs come in runs; a lone paragraph between a title, a byline and a
     date is a teaser in a list of other stories. Also returns, for each line, the index
-    of the last line of its (possibly hard-wrapped) paragraph.
+    (from ``start``) of the last line of its (possibly hard-wrapped) paragraph.
     """
-    weights, paragraph_ends = _wrapped_weights(lines, reasons, line_weights)
+    weights, paragraph_ends = _wrapped_weights(table, reasons, line_weights, start)
     gap_before = _gaps(weights, _EDGE_BEFORE)
     gap_after = _gaps(weights[::-1], _EDGE_AFTER)[::-1]
     return [
@@ -491,40 +575,37 @@ def _context_weights(
 
 
 def _wrapped_weights(
-    lines: Sequence[Line], reasons: Sequence[str | None], line_weights: Sequence[float]
+    table: LineTable, reasons: Sequence[str | None], line_weights: Sequence[float], start: int
 ) -> tuple[list[float], list[int]]:
     """Line weights, weighing a hard-wrapped paragraph as one line.
 
     A line continues the one before it when that one stops mid-sentence and this one
     starts in lower case, as in text wrapped at a fixed width. The paragraph's weight is
     given to its first line; its other lines weigh nothing. The second list holds, for
-    each line, the index of its paragraph's last line.
+    each line, the index of its paragraph's last line (counted from ``start``).
     """
-    weights = [0.0] * len(lines)
-    paragraph_ends = list(range(len(lines)))
+    stripped = table.stripped
+    count = len(line_weights)
+    weights = list(line_weights)
+    paragraph_ends = list(range(count))
     index = 0
-    while index < len(lines):
+    while index < count:
         end = index + 1
-        if reasons[index] is None:
+        if reasons[start + index] is None:
             while (
-                end < len(lines)
-                and reasons[end] is None
-                and _continues(lines[end - 1].text, lines[end].text)
+                end < count
+                and reasons[start + end] is None
+                and stripped[start + end][:1].islower()
+                and not _ends_running_text(stripped[start + end - 1])
             ):
                 end += 1
-        if end == index + 1:
-            weights[index] = line_weights[index]
-        else:
-            text = " ".join(line.text.strip() for line in lines[index:end])
-            weights[index] = line_weight(text, reasons[index])
+        if end > index + 1:
+            text = " ".join(stripped[start + index : start + end])
+            weights[index] = line_weight(text, reasons[start + index])
+            weights[index + 1 : end] = [0.0] * (end - index - 1)
             paragraph_ends[index:end] = [end - 1] * (end - index)
         index = end
     return weights, paragraph_ends
-
-
-def _continues(previous: str, line: str) -> bool:
-    stripped = line.lstrip()
-    return bool(stripped) and stripped[0].islower() and not _ends_running_text(previous.rstrip())
 
 
 def _gaps(weights: Sequence[float], edge: float) -> list[float]:
@@ -544,48 +625,79 @@ def _gaps(weights: Sequence[float], edge: float) -> list[float]:
 
 
 def _comments_start(
-    lines: Sequence[Line],
+    table: LineTable,
     reasons: list[str | None],
-    keys: Sequence[str] | None,
     weights: Sequence[float],
+    start: int,
+    stop: int,
 ) -> int:
-    """Index of the comment-section header after the article's running text, else the end."""
+    """Index of the comment-section header after the article's running text, else ``stop``."""
     words_before = 0.0
-    for index, line in enumerate(lines):
-        if line.blank:
+    for index in range(start, stop):
+        if not table.stripped[index]:
             continue
         if words_before >= _ARTICLE_BEFORE_COMMENTS and _COMMENTS_HEADER.fullmatch(
-            keys[index] if keys is not None else line_key(line.text)
+            table.keys[index]
         ):
-            reasons[index] = f"comments header {line.text.strip()!r}"
+            reasons[index] = f"comments header {table.stripped[index]!r}"
             return index + 1
-        words_before += max(weights[index], 0.0)
-    return len(lines)
+        weight = weights[index - start]
+        if weight > 0:
+            words_before += weight
+    return stop
 
 
-def build(original: str, lines: Sequence[Line], reasons: Sequence[str | None]) -> CleanText:
-    """Assemble a :class:`CleanText` from lines and their reasons (``None`` keeps a line)."""
+def build(
+    table: LineTable, reasons: Sequence[str | None], start: int = 0, end: int | None = None
+) -> CleanText:
+    """Assemble a :class:`CleanText` from lines ``start`` to ``end`` and their reasons.
+
+    A ``None`` reason keeps a line.
+    """
+    stop = len(table) if end is None else end
+    return _assemble(table.text, table.raw, table.stripped, table.starts, reasons, start, stop)
+
+
+def keep_all(text: str) -> CleanText:
+    """A :class:`CleanText` that keeps every line of ``text`` (nothing is dropped)."""
+    raw = _line_texts(text)
+    stripped = [line.strip() for line in raw]
+    reasons = [None] * len(raw)
+    return _assemble(text, raw, stripped, _line_starts(text, raw), reasons, 0, len(raw))
+
+
+def _assemble(
+    text: str,
+    raw: Sequence[str],
+    stripped: Sequence[str],
+    starts: Sequence[int],
+    reasons: Sequence[str | None],
+    start: int,
+    stop: int,
+) -> CleanText:
     pieces: list[tuple[int, int, int]] = []
     dropped: list[Dropped] = []
     position = 0
     gap = False
-    for line, reason in zip(lines, reasons, strict=True):
+    for index in range(start, stop):
+        reason = reasons[index]
         if reason is not None:
-            dropped.append(Dropped((line.start, line.end), reason))
+            dropped.append(Dropped((starts[index], starts[index] + len(raw[index])), reason))
             gap = True
             continue
-        if line.blank:
+        content = stripped[index]
+        if not content:
             gap = True
             continue
         # Keep the line's own text exactly (spans slice the original), minus edge spaces.
-        leading = len(line.text) - len(line.text.lstrip())
-        content = line.text.strip()
+        line = raw[index]
+        leading = len(line) - len(line.lstrip())
         if pieces:
             position += 2 if gap else 1  # "\n\n" between paragraphs, else "\n"
-        pieces.append((position, line.start + leading, len(content)))
+        pieces.append((position, starts[index] + leading, len(content)))
         position += len(content)
         gap = False
-    return CleanText(original, tuple(pieces), tuple(dropped))
+    return CleanText(text, tuple(pieces), tuple(dropped))
 
 
 def clean(
@@ -609,9 +721,8 @@ def clean(
         >>> [d.reason for d in result.dropped]
         ["page furniture 'Connect with us'", "page furniture 'Continue Reading'"]
     """
-    lines = split_lines(text)
-    keys = [line_key(line.text) for line in lines]
-    reasons = classify(lines, repeated, keys)
-    select_main_text(lines, reasons, main_stretch=main_stretch, keys=keys)
-    drop_head_labels(lines, reasons)
-    return build(text, lines, reasons)
+    table = LineTable(text)
+    reasons = classify(table, repeated)
+    select_main_text(table, reasons, main_stretch=main_stretch)
+    drop_head_labels(table, reasons)
+    return build(table, reasons)

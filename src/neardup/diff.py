@@ -19,7 +19,7 @@ from typing import Literal
 import regex
 from rapidfuzz.distance import Indel
 
-from neardup.boilerplate import CleanText, build, clean, split_lines
+from neardup.boilerplate import CleanText, clean, keep_all
 from neardup.normalize import normalize
 from neardup.segment import Article
 from neardup.shingles import shingle_set
@@ -320,8 +320,7 @@ def _merge_adjacent(changes: list[WordChange]) -> list[WordChange]:
 
 def raw_text(text: str) -> CleanText:
     """A :class:`CleanText` that keeps every line (for diffing without cleaning)."""
-    lines = split_lines(text)
-    return build(text, lines, [None] * len(lines))
+    return keep_all(text)
 
 
 def diff(

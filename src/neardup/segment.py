@@ -11,22 +11,18 @@ kept line to its last, in the page's original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from neardup.boilerplate import (
     CleanText,
-    Line,
+    LineTable,
     RepeatedLines,
     build,
     classify,
     drop_head_labels,
-    is_sentence_like,
-    line_key,
     select_main_text,
-    split_lines,
 )
 from neardup.documents import Document
 
@@ -90,24 +86,22 @@ def split_articles(
         The articles in page order. Parts left empty by cleaning are not articles; a
         document with no text left gives one empty article (so it can be reported).
     """
-    lines = split_lines(document.text)
-    keys = [line_key(line.text) for line in lines]
-    reasons = classify(lines, repeated, keys)
-    bounds = _article_bounds(lines, keys) if split else [0]
+    table = LineTable(document.text)
+    reasons = classify(table, repeated)
+    bounds = _article_bounds(table) if split else [0]
+    # Each part's own rules write into ``reasons``; a page left with no text at all is
+    # reported with the first pass's reasons.
+    classified = list(reasons) if len(bounds) > 1 else reasons
     parts = []
     for index, start in enumerate(bounds):
-        end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
-        part_lines = lines[start:end]
-        part_reasons = list(reasons[start:end])
-        select_main_text(
-            part_lines, part_reasons, main_stretch=document.kind == "text", keys=keys[start:end]
-        )
-        drop_head_labels(part_lines, part_reasons)
-        cleaned = build(document.text, part_lines, part_reasons)
-        if cleaned.text or len(bounds) == 1:
+        end = bounds[index + 1] if index + 1 < len(bounds) else len(table)
+        select_main_text(table, reasons, main_stretch=document.kind == "text", start=start, end=end)
+        drop_head_labels(table, reasons, start, end)
+        cleaned = build(table, reasons, start, end)
+        if cleaned.pieces or len(bounds) == 1:
             parts.append(cleaned)
     if not parts:
-        parts.append(build(document.text, lines, reasons))
+        parts.append(build(table, classified))
     single = len(parts) == 1
     return [
         Article(
@@ -122,7 +116,7 @@ def split_articles(
     ]
 
 
-def _article_bounds(lines: Sequence[Line], keys: Sequence[str]) -> list[int]:
+def _article_bounds(table: LineTable) -> list[int]:
     """Line indices where articles start.
 
     An article starts at 0; at a separator ("Continue Reading") followed within a few
@@ -130,36 +124,37 @@ def _article_bounds(lines: Sequence[Line], keys: Sequence[str]) -> list[int]:
     that comes after a full article's worth of running text, as when a page repeats
     its header block for each story it holds.
     """
+    keys, sentence_like = table.keys, table.sentence_like
     bounds = [0]
     words_since = 0
     for index, key in enumerate(keys):
         if not key:
             continue
         if _SEPARATOR.fullmatch(key):
-            following = [i for i in range(index + 1, len(lines)) if keys[i]][:_HEADER_REACH]
+            following = [i for i in range(index + 1, len(keys)) if keys[i]][:_HEADER_REACH]
             if any(_BYLINE.fullmatch(keys[i]) for i in following):
                 bounds.append(index)
                 words_since = 0
                 continue
-        if _BYLINE.fullmatch(key) and words_since >= _MIN_ARTICLE_WORDS:
-            start = _header_start(lines, keys, index, bounds[-1])
+        if words_since >= _MIN_ARTICLE_WORDS and _BYLINE.fullmatch(key):
+            start = _header_start(table, index, bounds[-1])
             if start > bounds[-1]:
                 bounds.append(start)
                 words_since = 0
                 continue
-        if is_sentence_like(lines[index].text):
+        if sentence_like[index]:
             words_since += len(key.split())
     return bounds
 
 
-def _header_start(lines: Sequence[Line], keys: Sequence[str], byline: int, floor: int) -> int:
+def _header_start(table: LineTable, byline: int, floor: int) -> int:
     """The first line of the header block whose byline stub is at ``byline``."""
     start = byline
     index = byline - 1
     taken = 0
     while index > floor and taken < _HEADER_REACH:
-        if keys[index]:
-            if is_sentence_like(lines[index].text):
+        if table.keys[index]:
+            if table.sentence_like[index]:
                 break
             start = index
             taken += 1
