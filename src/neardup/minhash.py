@@ -96,13 +96,21 @@ class MinHasher:
             A ``(len(shingle_sets), num_perm)`` uint32 array; an empty set's row is all
             ``0xFFFFFFFF``, as in datasketch.
         """
-        result = np.full((len(shingle_sets), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
         lengths = np.fromiter(
             (len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets)
         )
         if lengths.sum() == 0:
+            return np.full((len(shingle_sets), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
+        return self.signatures_of_concatenated(np.concatenate(shingle_sets), lengths)
+
+    def signatures_of_concatenated(
+        self, shingles: UInt64Array, lengths: npt.NDArray[np.int64]
+    ) -> UInt32Array:
+        """:meth:`signatures` of sets given end to end: ``lengths[i]`` values each."""
+        result = np.full((len(lengths), self.num_perm), EMPTY_SLOT, dtype=np.uint32)
+        if len(shingles) == 0:
             return result
-        values = fmix32(signature_input(np.concatenate(shingle_sets)))
+        values = fmix32(signature_input(shingles))
         # Where each non-empty set begins in ``values``, and its row.
         ends = np.cumsum(lengths)
         rows_present = np.flatnonzero(lengths)

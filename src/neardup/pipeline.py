@@ -198,14 +198,21 @@ def _unique_rows(
     rows: Sequence[npt.NDArray[np.uint64]], counts: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
     """Each row's unique values, sorted, concatenated; and where each row's values begin."""
-    values = np.concatenate(rows)
-    owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
+    values = np.concatenate(rows) if rows else np.empty(0, dtype=np.uint64)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    # Sorting each row in place is several times faster than one lexsort by row and value.
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        values[start:end].sort()
     keep = np.ones(len(values), dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    bounds = np.searchsorted(owner[keep], np.arange(len(rows) + 1), side="left")
-    return values[keep], bounds.astype(np.int64)
+    keep[1:] = values[1:] != values[:-1]
+    keep[starts[counts > 0]] = True
+    kept = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    bounds = np.empty(len(counts) + 1, dtype=np.int64)
+    bounds[0] = 0
+    bounds[1:] = kept[ends]
+    return values[keep], bounds
 
 
 def _sketch_chunk(
@@ -221,8 +228,9 @@ def _sketch_chunk(
     hashes = shingle_hashes_batch(texts, config.shingle_size, config.seed)
     counts = np.fromiter((len(row) for row in hashes), dtype=np.int64, count=len(hashes))
     sets, bounds = _unique_rows(hashes, counts)
-    views = [sets[bounds[i] : bounds[i + 1]] for i in range(len(hashes))]
-    signatures = _hasher(config.num_perm, config.seed).signatures(views)
+    signatures = _hasher(config.num_perm, config.seed).signatures_of_concatenated(
+        sets, np.diff(bounds)
+    )
     return _Batch(records, counts, sets, bounds, signatures)
 
 

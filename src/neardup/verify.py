@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,9 +64,40 @@ def similarity(
 
 
 def verify_pairs(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> list[Edge]:
-    """Exact scores for each candidate pair (``pairs`` rows are index pairs into ``sets``)."""
+    """Exact scores for each candidate pair (``pairs`` rows are index pairs into ``sets``).
+
+    The scores are those of :func:`similarity`. Pairs that share their first article are
+    verified together: their partners' shingles are searched in its set in one batch.
+    """
+    firsts = pairs[:, 0] if len(pairs) else np.empty(0, dtype=np.int64)
+    order = np.argsort(firsts, kind="stable")
+    group_starts = np.flatnonzero(np.diff(firsts[order], prepend=-1)).tolist()
+    group_starts.append(len(order))
+    shared = np.zeros(len(pairs), dtype=np.int64)
+    sizes = np.zeros((len(pairs), 2), dtype=np.int64)
+    for start, stop in itertools.pairwise(group_starts):
+        rows = order[start:stop]
+        first = sets[int(firsts[rows[0]])]
+        partners = [sets[b] for b in pairs[rows, 1].tolist()]
+        lengths = np.fromiter(map(len, partners), dtype=np.int64, count=len(partners))
+        sizes[rows, 0] = len(first)
+        sizes[rows, 1] = lengths
+        if len(first) == 0:
+            continue
+        values = np.concatenate(partners)
+        positions = np.searchsorted(first, values)
+        positions[positions == len(first)] = 0
+        found = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(first[positions] == values, out=found[1:])
+        ends = np.cumsum(lengths)
+        shared[rows] = found[ends] - found[ends - lengths]
     edges = []
-    for a, b in pairs.tolist():
-        jaccard, a_in_b, b_in_a = similarity(sets[a], sets[b])
-        edges.append(Edge(a, b, jaccard, a_in_b, b_in_a))
+    for (a, b), count, (size_a, size_b) in zip(
+        pairs.tolist(), shared.tolist(), sizes.tolist(), strict=True
+    ):
+        if size_a == 0 or size_b == 0:
+            edges.append(Edge(a, b, 0.0, 0.0, 0.0))
+        else:
+            union = size_a + size_b - count
+            edges.append(Edge(a, b, count / union, count / size_a, count / size_b))
     return edges
