@@ -7,6 +7,7 @@ from neardup.boilerplate import (
     _METADATA_LINE,
     _METADATA_PENALTY,
     LineTable,
+    LineTally,
     RepeatedLines,
     clean,
     is_sentence_like,
@@ -181,6 +182,21 @@ def test_lines_repeated_around_different_text_are_learnt() -> None:
     for line in stories[0].splitlines():
         if line and line != "Image:":
             assert line in result.text
+
+
+def test_tallies_of_parts_of_a_corpus_add_up_to_the_whole() -> None:
+    paragraphs = story_paragraphs()
+    pages = [site_page("\n\n".join(paragraphs[k * 3 : k * 3 + 3]), k) for k in range(6)]
+    whole = RepeatedLines(pages, min_documents=3)
+    first, second = LineTally(), LineTally()
+    for page in pages[:2]:
+        first.add(page)
+    for page in pages[2:]:
+        second.add(page)
+    first.update(second)
+    merged = RepeatedLines([], min_documents=3, tally=first)
+    assert merged.counts == whole.counts
+    assert merged.counts["our journalism is funded by readers like you"] == 6
 
 
 def test_syndicated_paragraphs_are_not_learnt_as_boilerplate() -> None:

@@ -10,10 +10,11 @@ with its reason, so ``neardup strip --explain`` can show it.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import regex
@@ -71,7 +72,7 @@ _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$
 # What a key loses at its end (after whitespace is collapsed to single spaces).
 _TRAILING = " .:!?…»>›→|-"
 # Longer lines are never furniture: their key skips the normalisation.
-_KEY_MAX_CHARS = 160
+KEY_MAX_CHARS = 160
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HEADLINE_MAX_WORDS = 30
 # A header that opens a page's comment section: everything after it is readers' text.
@@ -232,7 +233,7 @@ def split_lines(text: str) -> list[Line]:
 
 def line_key(text: str) -> str:
     """A line's comparison form: normalised, spaces collapsed, trailing punctuation gone."""
-    if len(text) > _KEY_MAX_CHARS:
+    if len(text) > KEY_MAX_CHARS:
         return text.strip().casefold()
     # str.split() splits on exactly the whitespace that regular expressions' \s matches.
     return " ".join(normalize(text).split()).rstrip(_TRAILING)
@@ -254,14 +255,29 @@ def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list
         folded = _line_texts(text.replace("`", "'").lower())
     else:
         folded = [
-            normalize(part) if content and len(part) <= _KEY_MAX_CHARS else ""
+            normalize(part) if content and len(part) <= KEY_MAX_CHARS else ""
             for part, content in zip(parts, stripped, strict=True)
         ]
     return [
-        (_collapse(low).rstrip(_TRAILING) if len(part) <= _KEY_MAX_CHARS else content.casefold())
+        (_collapse(low).rstrip(_TRAILING) if len(part) <= KEY_MAX_CHARS else content.casefold())
         if content
         else ""
         for part, content, low in zip(parts, stripped, folded, strict=True)
+    ]
+
+
+def _word_counts(stripped: Sequence[str]) -> list[int]:
+    """``len(line.split())`` of each stripped line, without splitting where spaces tell."""
+    # Printable text has no whitespace but the ASCII space.
+    return [
+        (
+            content.count(" ") + 1
+            if "  " not in content and content.isprintable()
+            else len(content.split())
+        )
+        if content
+        else 0
+        for content in stripped
     ]
 
 
@@ -290,7 +306,7 @@ class LineTable:
         self.starts = _line_starts(text, self.raw)
         self.stripped = [part.strip() for part in self.raw]
         self.keys = _line_keys(text, self.raw, self.stripped)
-        self.words = [len(content.split()) if content else 0 for content in self.stripped]
+        self.words = _word_counts(self.stripped)
         self.sentence_like = [
             words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
             for stripped, words in zip(self.stripped, self.words, strict=True)
@@ -321,6 +337,51 @@ def _text_weights(stripped: Sequence[str], counts: Sequence[int]) -> list[float]
     return weights
 
 
+@dataclass(slots=True)
+class LineTally:
+    """What :class:`RepeatedLines` counts, for a share of a corpus; tallies add up.
+
+    Attributes:
+        documents: For each short line's key, the documents it appears in.
+        contexts: For each key, the distinct surroundings it appears in, as 64-bit
+            digests of the nearest long lines before and after it.
+    """
+
+    documents: dict[str, int] = field(default_factory=dict)
+    contexts: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, text: str) -> None:
+        """Count one document's short lines."""
+        parts = _line_texts(text)
+        keys = _line_keys(text, parts, [part.strip() for part in parts])
+        digests: dict[tuple[int, int], int] = {}
+        seen: set[str] = set()
+        for key, around in _short_lines_in_context(keys):
+            # A document's first occurrence speaks for it: a line it repeats in several
+            # places (a caption prefix, say) says nothing about the corpus.
+            if key in seen:
+                continue
+            seen.add(key)
+            digest = digests.get(around)
+            if digest is None:
+                digest = digests[around] = _context_digest(keys, around)
+            self.contexts.setdefault(key, set()).add(digest)
+            self.documents[key] = self.documents.get(key, 0) + 1
+
+    def update(self, other: LineTally) -> None:
+        """Add another tally's counts to this one."""
+        for key, count in other.documents.items():
+            self.documents[key] = self.documents.get(key, 0) + count
+            self.contexts.setdefault(key, set()).update(other.contexts[key])
+
+
+def _context_digest(keys: Sequence[str], around: tuple[int, int]) -> int:
+    """A stable 64-bit digest of the keys at two line indices (-1 for none)."""
+    before, after = (keys[index] if index >= 0 else "" for index in around)
+    data = f"{len(before)}:{before}{after}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
 class RepeatedLines:
     """Lines a corpus repeats around different text: a site's header, footer, prompts.
 
@@ -333,27 +394,21 @@ class RepeatedLines:
     Args:
         texts: The corpus's documents.
         min_documents: Documents (and distinct surroundings) a line needs to count.
+        tally: Counts made already (by :class:`LineTally`, perhaps in other processes),
+            to which ``texts`` add.
     """
 
-    def __init__(self, texts: Iterable[str], min_documents: int = 3) -> None:
+    def __init__(
+        self, texts: Iterable[str], min_documents: int = 3, *, tally: LineTally | None = None
+    ) -> None:
         self.min_documents = min_documents
-        documents: dict[str, int] = {}
-        contexts: dict[str, set[tuple[str, str]]] = {}
+        tally = tally if tally is not None else LineTally()
         for text in texts:
-            parts = _line_texts(text)
-            keys = _line_keys(text, parts, [part.strip() for part in parts])
-            seen: set[str] = set()
-            for key, context in _short_lines_in_context(keys):
-                # A document's first occurrence speaks for it: a line it repeats in
-                # several places (a caption prefix, say) says nothing about the corpus.
-                if key not in seen:
-                    seen.add(key)
-                    contexts.setdefault(key, set()).add(context)
-                    documents[key] = documents.get(key, 0) + 1
+            tally.add(text)
         self.counts: dict[str, int] = {
             key: count
-            for key, count in documents.items()
-            if count >= min_documents and len(contexts[key]) >= min_documents
+            for key, count in tally.documents.items()
+            if count >= min_documents and len(tally.contexts[key]) >= min_documents
         }
 
     def __contains__(self, key: object) -> bool:
@@ -363,8 +418,11 @@ class RepeatedLines:
         return len(self.counts)
 
 
-def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[str, str]]]:
-    """Each short line's key with the nearest long lines before and after it."""
+def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each short line's key with the indices of the nearest long lines around it.
+
+    An index is -1 where there is no long line on that side.
+    """
     counts = [key.count(" ") + 1 for key in keys]
     long_lines = [i for i, words in enumerate(counts) if words >= _CONTEXT_WORDS]
     position = 0
@@ -378,8 +436,8 @@ def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[st
             continue
         while position < len(long_lines) and long_lines[position] < index:
             position += 1
-        before = keys[long_lines[position - 1]] if position > 0 else ""
-        after = keys[long_lines[position]] if position < len(long_lines) else ""
+        before = long_lines[position - 1] if position > 0 else -1
+        after = long_lines[position] if position < len(long_lines) else -1
         yield key, (before, after)
 
 

@@ -6,14 +6,14 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
 
-from neardup.boilerplate import CleanText, Dropped, RepeatedLines
+from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
@@ -149,11 +149,33 @@ class DedupResult:
     documents: list[Document] = field(default_factory=list)
 
 
-def learn_repeated_lines(documents: Sequence[Document], config: Config) -> RepeatedLines | None:
-    """The corpus's repeated boilerplate lines, or ``None`` when that learning is off."""
+def learn_repeated_lines(
+    documents: Sequence[Document], config: Config, pool: Executor | None = None
+) -> RepeatedLines | None:
+    """The corpus's repeated boilerplate lines, or ``None`` when that learning is off.
+
+    With a ``pool``, documents are tallied a chunk at a time in its processes.
+    """
     if config.min_repeats == 0:
         return None
-    return RepeatedLines((document.text for document in documents), config.min_repeats)
+    if pool is None or len(documents) <= _CHUNK:
+        return RepeatedLines((document.text for document in documents), config.min_repeats)
+    chunks = [
+        [document.text for document in documents[start : start + _CHUNK * 4]]
+        for start in range(0, len(documents), _CHUNK * 4)
+    ]
+    tally = LineTally()
+    for part in pool.map(_tally, chunks):
+        tally.update(part)
+    return RepeatedLines((), config.min_repeats, tally=tally)
+
+
+def _tally(texts: Sequence[str]) -> LineTally:
+    """The line tally of some texts (the work run in workers)."""
+    tally = LineTally()
+    for text in texts:
+        tally.add(text)
+    return tally
 
 
 def articles_of(documents: Sequence[Document], config: Config) -> list[Article]:
@@ -238,7 +260,6 @@ def _sketch(
     documents: Sequence[Document], config: Config, jobs: int, progress: Progress | None
 ) -> Sketches:
     """Clean, split and sketch documents, in ``jobs`` processes if asked."""
-    repeated = learn_repeated_lines(documents, config)
     starts = range(0, len(documents), _CHUNK)
     chunks = [documents[start : start + _CHUNK] for start in starts]
     articles: list[Article] = []
@@ -247,8 +268,11 @@ def _sketch(
     bounds: list[npt.NDArray[np.int64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
     with contextlib.ExitStack() as stack:
+        pool = None
         if jobs > 1 and len(chunks) > 1:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+        repeated = learn_repeated_lines(documents, config, pool)
+        if pool is not None:
             batches: Iterable[_Batch] = pool.map(
                 _sketch_chunk, chunks, repeat(config), repeat(repeated)
             )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from neardup.boilerplate import (
+    KEY_MAX_CHARS,
     CleanText,
     LineTable,
     RepeatedLines,
@@ -33,6 +34,7 @@ _BYLINE = regex.compile(
     r"published|posted|updated|on|by|by [\p{L}.' -]{2,60}"
     r"|(published|posted|updated)( on)? .{0,40}\d.{0,40}"
 )
+_SEPARATOR_MAX_CHARS = len("continue reading")
 # How many non-blank lines after a separator may pass before its byline.
 _HEADER_REACH = 6
 # Running text an article needs before a new header block can start another article.
@@ -130,7 +132,7 @@ def _article_bounds(table: LineTable) -> list[int]:
     for index, key in enumerate(keys):
         if not key:
             continue
-        if _SEPARATOR.fullmatch(key):
+        if len(key) <= _SEPARATOR_MAX_CHARS and _SEPARATOR.fullmatch(key):
             following = [i for i in range(index + 1, len(keys)) if keys[i]][:_HEADER_REACH]
             if any(_BYLINE.fullmatch(keys[i]) for i in following):
                 bounds.append(index)
@@ -143,7 +145,9 @@ def _article_bounds(table: LineTable) -> list[int]:
                 words_since = 0
                 continue
         if sentence_like[index]:
-            words_since += len(key.split())
+            # A short line's key has single spaces; a long line's has the line's words.
+            long = len(table.raw[index]) > KEY_MAX_CHARS
+            words_since += table.words[index] if long else key.count(" ") + 1
     return bounds
 
 
