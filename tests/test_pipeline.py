@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neardup import Cluster, Config, Document, find_duplicates, read_documents
+from neardup.pipeline import _unique_rows
 from neardup.shingles import shingle_set
 from neardup.verify import similarity
 
@@ -192,3 +196,14 @@ def test_exact_copies_beyond_the_bucket_cap_still_cluster() -> None:
     result = find_duplicates(documents, Config(max_bucket=5))
     assert result.stats.capped_buckets > 0
     assert [len(cluster.members) for cluster in result.clusters] == [30]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=6))
+def test_unique_rows_are_each_rows_sorted_set(rows: list[list[int]]) -> None:
+    arrays = [np.array(row, dtype=np.uint64) for row in rows]
+    counts = np.array([len(row) for row in rows], dtype=np.int64)
+    values, bounds = _unique_rows(arrays, counts)
+    assert len(bounds) == len(rows) + 1
+    for row, begin, end in zip(rows, bounds[:-1], bounds[1:], strict=True):
+        assert values[begin:end].tolist() == sorted(set(row))
