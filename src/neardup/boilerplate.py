@@ -71,7 +71,7 @@ _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$
 # for them; line keys are computed for every line.
 # What a key loses at its end (after whitespace is collapsed to single spaces).
 _TRAILING = " .:!?…»>›→|-"
-# Longer lines are never furniture: their key skips the normalisation.
+# Longer lines' keys skip the normalisation: only their case is folded.
 KEY_MAX_CHARS = 160
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HEADLINE_MAX_WORDS = 30

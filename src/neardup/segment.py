@@ -34,6 +34,7 @@ _BYLINE = regex.compile(
     r"published|posted|updated|on|by|by [\p{L}.' -]{2,60}"
     r"|(published|posted|updated)( on)? .{0,40}\d.{0,40}"
 )
+# The longest separator: longer keys are not tried against the pattern.
 _SEPARATOR_MAX_CHARS = len("continue reading")
 # How many non-blank lines after a separator may pass before its byline.
 _HEADER_REACH = 6
