@@ -239,12 +239,15 @@ def line_key(text: str) -> str:
     return " ".join(normalize(text).split()).rstrip(_TRAILING)
 
 
+def _single_spaced(text: str) -> bool:
+    """Whether the only whitespace in ``text`` is single ASCII spaces."""
+    # Printable text has no whitespace but the ASCII space.
+    return "  " not in text and text.isprintable()
+
+
 def _collapse(text: str) -> str:
     """``" ".join(text.split())``, without splitting text that needs no collapsing."""
-    # Printable text has no whitespace but the ASCII space.
-    if "  " in text or not text.isprintable():
-        return " ".join(text.split())
-    return text.strip(" ")
+    return text.strip(" ") if _single_spaced(text) else " ".join(text.split())
 
 
 def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list[str]:
@@ -268,13 +271,8 @@ def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list
 
 def _word_counts(stripped: Sequence[str]) -> list[int]:
     """``len(line.split())`` of each stripped line, without splitting where spaces tell."""
-    # Printable text has no whitespace but the ASCII space.
     return [
-        (
-            content.count(" ") + 1
-            if "  " not in content and content.isprintable()
-            else len(content.split())
-        )
+        (content.count(" ") + 1 if _single_spaced(content) else len(content.split()))
         if content
         else 0
         for content in stripped
@@ -307,10 +305,7 @@ class LineTable:
         self.stripped = [part.strip() for part in self.raw]
         self.keys = _line_keys(text, self.raw, self.stripped)
         self.words = _word_counts(self.stripped)
-        self.sentence_like = [
-            words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
-            for stripped, words in zip(self.stripped, self.words, strict=True)
-        ]
+        self.sentence_like = list(map(_sentence_like, self.stripped, self.words))
         self.weights = _text_weights(self.stripped, self.words)
 
     def __len__(self) -> int:
@@ -505,9 +500,12 @@ def _block_after(stripped: Sequence[str], start: int) -> list[int]:
 def is_sentence_like(text: str) -> bool:
     """Whether a line reads as running text rather than a label or a title."""
     stripped = text.strip()
-    return (
-        stripped.rstrip("\"')]").endswith(".") or len(stripped.split()) > _HEADLINE_MAX_WORDS // 2
-    )
+    return _sentence_like(stripped, len(stripped.split()))
+
+
+def _sentence_like(stripped: str, words: int) -> bool:
+    """:func:`is_sentence_like` of a stripped line of ``words`` words."""
+    return words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
 
 
 def _ends_running_text(stripped: str) -> bool:
