@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from neardup import Cluster, Config, Document, find_duplicates, read_documents
 from neardup.pipeline import _unique_rows
+from neardup.report import scan_to_dict
 from neardup.shingles import shingle_set
 from neardup.verify import similarity
 
@@ -207,3 +209,26 @@ def test_unique_rows_are_each_rows_sorted_set(rows: list[list[int]]) -> None:
     assert len(bounds) == len(rows) + 1
     for row, begin, end in zip(rows, bounds[:-1], bounds[1:], strict=True):
         assert values[begin:end].tolist() == sorted(set(row))
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_workers_give_the_same_result_however_processes_start(
+    start_method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forked workers inherit the documents; spawned ones (macOS, Windows) are sent them.
+    story = story_paragraphs()
+    footer = ["Connect with us", "Continue Reading", "More from World"]
+    documents = [
+        Document(
+            f"page{number:03}",
+            "\n\n".join([*story[number % 7 :], f"Story {number} ends here today.", *footer]),
+            f"page{number:03}.txt",
+        )
+        for number in range(150)  # enough for several chunks of work per stage
+    ]
+    alone = scan_to_dict(find_duplicates(documents), diffs=True)
+    context = multiprocessing.get_context(start_method)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda: context)
+    together = scan_to_dict(find_duplicates(documents, jobs=2), diffs=True)
+    assert together == alone
+    assert alone["stats"]["clusters"] >= 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -101,14 +102,14 @@ class Sketches:
 
     Attributes:
         articles: The articles, sorted by id.
+        sources: Each article's document's position in the documents sketched.
         shingle_counts: Each article's number of shingles, repeats counted.
-        shingle_sets: Each article's set of shingle hashes.
         signatures: ``(articles, num_perm)`` MinHash signatures.
     """
 
     articles: list[Article]
+    sources: npt.NDArray[np.int64]
     shingle_counts: npt.NDArray[np.int64]
-    shingle_sets: ShingleSets
     signatures: npt.NDArray[np.uint32]
 
 
@@ -118,13 +119,13 @@ class _Batch:
 
     ``articles`` holds ``(document's position in the chunk, segment, pieces, dropped)``
     per article (the article is rebuilt around the caller's own document, so no text
-    travels back); the arrays have one row per article, in the same order.
+    travels back); the arrays have one row per article, in the same order. Shingle sets
+    do not travel back either: only candidates' sets are needed, and they are made again
+    after the index has named the candidates (:func:`_candidate_sets`).
     """
 
     articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
     shingle_counts: npt.NDArray[np.int64]
-    sets: npt.NDArray[np.uint64]
-    set_bounds: npt.NDArray[np.int64]
     signatures: npt.NDArray[np.uint32]
 
 
@@ -149,32 +150,77 @@ class DedupResult:
     documents: list[Document] = field(default_factory=list)
 
 
+# The scan's documents, in a worker process that inherited them (see _Workers).
+_INHERITED: Sequence[Document] = ()
+
+# A share of the documents as handed to a worker: their index range where workers
+# inherited the documents, else the documents themselves.
+_Chunk = range | Sequence[Document]
+
+
+def _inherit(documents: Sequence[Document]) -> None:
+    """Keep the scan's documents in a worker process (its initializer)."""
+    global _INHERITED  # set once per worker process, before any task
+    _INHERITED = documents
+
+
+def _documents_of(chunk: _Chunk) -> Sequence[Document]:
+    """The documents a chunk stands for."""
+    if isinstance(chunk, range):
+        return _INHERITED[chunk.start : chunk.stop]
+    return chunk
+
+
+class _Workers:
+    """Worker processes that clean and sketch a scan's documents.
+
+    Where processes start by fork (Linux's default before Python 3.14), the workers
+    inherit the documents and are handed index ranges, so no text is copied to them;
+    elsewhere they are handed the documents themselves.
+    """
+
+    def __init__(self, documents: Sequence[Document], jobs: int) -> None:
+        context = multiprocessing.get_context()
+        self.documents = documents
+        self.inherit = context.get_start_method() == "fork"
+        self.executor = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_inherit,
+            # Under fork, the arguments reach the workers by inheritance, not pickling.
+            initargs=(documents if self.inherit else (),),
+        )
+
+    def chunks(self, size: int) -> list[_Chunk]:
+        """The documents in chunks of ``size``, as handed to workers."""
+        starts = range(0, len(self.documents), size)
+        if self.inherit:
+            return [range(start, min(start + size, len(self.documents))) for start in starts]
+        return [self.documents[start : start + size] for start in starts]
+
+
 def learn_repeated_lines(
-    documents: Sequence[Document], config: Config, pool: Executor | None = None
+    documents: Sequence[Document], config: Config, workers: _Workers | None = None
 ) -> RepeatedLines | None:
     """The corpus's repeated boilerplate lines, or ``None`` when that learning is off.
 
-    With a ``pool``, documents are tallied a chunk at a time in its processes.
+    With ``workers``, documents are tallied a chunk at a time in their processes.
     """
     if config.min_repeats == 0:
         return None
-    if pool is None or len(documents) <= _CHUNK:
+    if workers is None or len(documents) <= _CHUNK:
         return RepeatedLines((document.text for document in documents), config.min_repeats)
-    chunks = [
-        [document.text for document in documents[start : start + _CHUNK * 4]]
-        for start in range(0, len(documents), _CHUNK * 4)
-    ]
     tally = LineTally()
-    for part in pool.map(_tally, chunks):
+    for part in workers.executor.map(_tally, workers.chunks(_CHUNK * 4)):
         tally.update(part)
     return RepeatedLines((), config.min_repeats, tally=tally)
 
 
-def _tally(texts: Sequence[str]) -> LineTally:
-    """The line tally of some texts (the work run in workers)."""
+def _tally(chunk: _Chunk) -> LineTally:
+    """The line tally of some documents (the work run in workers)."""
     tally = LineTally()
-    for text in texts:
-        tally.add(text)
+    for document in _documents_of(chunk):
+        tally.add(document.text)
     return tally
 
 
@@ -237,66 +283,61 @@ def _unique_rows(
     return values[keep], bounds
 
 
-def _sketch_chunk(
-    documents: Sequence[Document], config: Config, repeated: RepeatedLines | None
-) -> _Batch:
+def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None) -> _Batch:
     """Clean, split, shingle and MinHash a chunk of documents (the work run in workers)."""
     records = []
     texts = []
-    for position, document in enumerate(documents):
+    for position, document in enumerate(_documents_of(chunk)):
         for article in split_articles(document, split=config.split, repeated=repeated):
             records.append((position, article.segment, article.clean.pieces, article.clean.dropped))
             texts.append(article.text)
     hashes = shingle_hashes_batch(texts, config.shingle_size, config.seed)
     counts = np.fromiter((len(row) for row in hashes), dtype=np.int64, count=len(hashes))
-    sets, bounds = _unique_rows(hashes, counts)
-    signatures = _hasher(config.num_perm, config.seed).signatures_of_concatenated(
-        sets, np.diff(bounds)
-    )
-    return _Batch(records, counts, sets, bounds, signatures)
+    # A repeated shingle leaves a minimum unchanged: the rows need not be made sets.
+    values = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    signatures = _hasher(config.num_perm, config.seed).signatures_of_concatenated(values, counts)
+    return _Batch(records, counts, signatures)
 
 
 def _sketch(
-    documents: Sequence[Document], config: Config, jobs: int, progress: Progress | None
+    documents: Sequence[Document],
+    config: Config,
+    workers: _Workers | None,
+    progress: Progress | None,
 ) -> Sketches:
-    """Clean, split and sketch documents, in ``jobs`` processes if asked."""
+    """Clean, split and sketch documents, in ``workers`` if given."""
     starts = range(0, len(documents), _CHUNK)
-    chunks = [documents[start : start + _CHUNK] for start in starts]
     articles: list[Article] = []
+    sources: list[int] = []
     counts: list[npt.NDArray[np.int64]] = []
-    sets: list[npt.NDArray[np.uint64]] = []
-    bounds: list[npt.NDArray[np.int64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
-    with contextlib.ExitStack() as stack:
-        pool = None
-        if jobs > 1 and len(chunks) > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-        repeated = learn_repeated_lines(documents, config, pool)
-        if pool is not None:
-            batches: Iterable[_Batch] = pool.map(
-                _sketch_chunk, chunks, repeat(config), repeat(repeated)
-            )
-        else:
-            batches = (_sketch_chunk(chunk, config, repeated) for chunk in chunks)
-        for start, chunk, batch in zip(starts, chunks, batches, strict=True):
-            for position, segment, pieces, dropped in batch.articles:
-                document = documents[start + position]
-                articles.append(
-                    Article(
-                        id=document.id if segment is None else f"{document.id}#{segment}",
-                        document=document.id,
-                        path=document.path,
-                        segment=segment,
-                        clean=CleanText(document.text, pieces, dropped),
-                        mtime=document.mtime,
-                    )
+    repeated = learn_repeated_lines(documents, config, workers)
+    if workers is not None:
+        batches: Iterable[_Batch] = workers.executor.map(
+            _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
+        )
+    else:
+        batches = (
+            _sketch_chunk(documents[start : start + _CHUNK], config, repeated) for start in starts
+        )
+    for start, batch in zip(starts, batches, strict=True):
+        for position, segment, pieces, dropped in batch.articles:
+            document = documents[start + position]
+            sources.append(start + position)
+            articles.append(
+                Article(
+                    id=document.id if segment is None else f"{document.id}#{segment}",
+                    document=document.id,
+                    path=document.path,
+                    segment=segment,
+                    clean=CleanText(document.text, pieces, dropped),
+                    mtime=document.mtime,
                 )
-            counts.append(batch.shingle_counts)
-            sets.append(batch.sets)
-            bounds.append(batch.set_bounds)
-            signatures.append(batch.signatures)
-            if progress:
-                progress("sketched", start + len(chunk), len(documents))
+            )
+        counts.append(batch.shingle_counts)
+        signatures.append(batch.signatures)
+        if progress:
+            progress("sketched", min(start + _CHUNK, len(documents)), len(documents))
     # Article order is id order, whatever order the documents came in.
     order = np.asarray(
         sorted(range(len(articles)), key=[article.id for article in articles].__getitem__),
@@ -309,21 +350,75 @@ def _sketch(
         else np.empty((0, config.num_perm), dtype=np.uint32)
     )
     del signatures
-    array_of = np.repeat(np.arange(len(sets), dtype=np.int64), [len(b) - 1 for b in bounds])
-    set_starts = np.concatenate([b[:-1] for b in bounds]) if bounds else np.empty(0, np.int64)
-    set_ends = np.concatenate([b[1:] for b in bounds]) if bounds else np.empty(0, np.int64)
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
+    source_array = np.asarray(sources, dtype=np.int64)
     if not in_order:
         articles = [articles[i] for i in order.tolist()]
         all_signatures = all_signatures[order]
-        array_of, set_starts, set_ends = array_of[order], set_starts[order], set_ends[order]
         shingle_counts = shingle_counts[order]
-    return Sketches(
-        articles,
-        shingle_counts,
-        ShingleSets(sets, array_of, set_starts, set_ends),
-        all_signatures,
-    )
+        source_array = source_array[order]
+    return Sketches(articles, source_array, shingle_counts, all_signatures)
+
+
+def _shingle_sets(
+    texts: Sequence[str], config: Config
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """The shingle sets of some texts, end to end, and where each begins (and the end)."""
+    hashes = shingle_hashes_batch(texts, config.shingle_size, config.seed)
+    counts = np.fromiter((len(row) for row in hashes), dtype=np.int64, count=len(hashes))
+    return _unique_rows(hashes, counts)
+
+
+def _sets_chunk(
+    items: Sequence[tuple[int, tuple[tuple[int, int, int], ...]]] | Sequence[str],
+    config: Config,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """:func:`_shingle_sets` of articles (the work run in workers).
+
+    Articles come as texts, or, where workers inherited the documents, as their
+    document's index and their pieces of it.
+    """
+    texts = [
+        item if isinstance(item, str) else CleanText(_INHERITED[item[0]].text, item[1], ()).text
+        for item in items
+    ]
+    return _shingle_sets(texts, config)
+
+
+def _candidate_sets(
+    sketches: Sketches,
+    candidates: npt.NDArray[np.int64],
+    config: Config,
+    workers: _Workers | None,
+) -> ShingleSets:
+    """The shingle sets of the candidate articles (sorted indices), made in ``workers``.
+
+    Other articles' sets are left empty; only candidates' sets are ever compared.
+    """
+    articles = sketches.articles
+    size = _CHUNK * 4
+    parts = [candidates[start : start + size].tolist() for start in range(0, len(candidates), size)]
+    results: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]
+    if workers is None:
+        results = (_shingle_sets([articles[i].text for i in part], config) for part in parts)
+    else:
+        chunks: list[Sequence[tuple[int, tuple[tuple[int, int, int], ...]]] | Sequence[str]] = [
+            [(int(sketches.sources[i]), articles[i].clean.pieces) for i in part]
+            if workers.inherit
+            else [articles[i].text for i in part]
+            for part in parts
+        ]
+        results = workers.executor.map(_sets_chunk, chunks, repeat(config))
+    arrays: list[npt.NDArray[np.uint64]] = []
+    array_of = np.zeros(len(articles), dtype=np.int64)
+    starts = np.zeros(len(articles), dtype=np.int64)
+    ends = np.zeros(len(articles), dtype=np.int64)
+    for part, (values, bounds) in zip(parts, results, strict=True):
+        array_of[part] = len(arrays)
+        starts[part] = bounds[:-1]
+        ends[part] = bounds[1:]
+        arrays.append(values)
+    return ShingleSets(arrays, array_of, starts, ends)
 
 
 def find_duplicates(
@@ -360,26 +455,33 @@ def find_duplicates(
     documents = list(documents)
     if jobs < 1:
         raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
-    sketches = _sketch(documents, config, jobs, progress)
-    articles = sketches.articles
-    eligible: list[int] = []
-    skipped: list[Skipped] = []
-    for index, (article, count) in enumerate(
-        zip(articles, sketches.shingle_counts.tolist(), strict=True)
-    ):
-        if count >= config.min_shingles:
-            eligible.append(index)
-        else:
-            reason = "empty" if not article.text.strip() else "too short"
-            skipped.append(Skipped(article.id, reason, count))
-    lsh = LSHIndex.from_config(config)
-    _log.info(
-        "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
-        len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
-    )  # fmt: skip
-    candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
-    pairs = candidates.pairs
-    edges = verify_pairs(sketches.shingle_sets, pairs)
+    with contextlib.ExitStack() as stack:
+        workers = None
+        if jobs > 1 and len(documents) > _CHUNK:
+            workers = _Workers(documents, jobs)
+            stack.callback(workers.executor.shutdown)
+        sketches = _sketch(documents, config, workers, progress)
+        articles = sketches.articles
+        eligible: list[int] = []
+        skipped: list[Skipped] = []
+        for index, (article, count) in enumerate(
+            zip(articles, sketches.shingle_counts.tolist(), strict=True)
+        ):
+            if count >= config.min_shingles:
+                eligible.append(index)
+            else:
+                reason = "empty" if not article.text.strip() else "too short"
+                skipped.append(Skipped(article.id, reason, count))
+        lsh = LSHIndex.from_config(config)
+        _log.info(
+            "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
+            len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
+        )  # fmt: skip
+        candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
+        pairs = candidates.pairs
+        sets = _candidate_sets(sketches, np.unique(pairs), config, workers)
+        edges = verify_pairs(sets, pairs)
+        del sets
     if progress:
         progress("verified", len(edges), len(edges))
     matches = [edge for edge in edges if edge.is_match(config)]
