@@ -118,13 +118,16 @@ class MinHasher:
         block = max(1, _BLOCK_ELEMENTS // self.num_perm)
         a = self._a[:, None]
         b = self._b[:, None]
+        # One work matrix for all blocks: a fresh one per block costs page faults.
+        work = np.empty((self.num_perm, min(block, len(values))), dtype=np.uint32)
         for start in range(0, len(values), block):
             chunk = values[start : start + block]
             # Sets beginning in this chunk, and the set the chunk begins inside.
             first = max(int(np.searchsorted(set_starts, start, side="right")) - 1, 0)
             last = int(np.searchsorted(set_starts, start + len(chunk), side="left"))
             offsets = np.maximum(set_starts[first:last] - start, 0)
-            permuted = a * chunk[None, :]
+            permuted = work[:, : len(chunk)]
+            np.multiply(a, chunk[None, :], out=permuted)
             permuted += b
             minima = np.minimum.reduceat(permuted, offsets, axis=1).T
             rows = rows_present[first:last]
