@@ -161,6 +161,9 @@ TASKS: dict[str, tuple[str, Callable[[list[Document]], Any]]] = {
 
 
 def _child(name: str, count: int, short: bool, queue: Any) -> None:
+    # A spawned child inherits "spawn" as its start method; give the task the platform's
+    # default back, so that ``--jobs`` workers start as they do under ``neardup scan``.
+    multiprocessing.set_start_method(None, force=True)
     documents = corpus(count, (1, 2) if short else (6, 14))
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
