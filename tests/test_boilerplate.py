@@ -9,6 +9,8 @@ from neardup.boilerplate import (
     LineTable,
     LineTally,
     RepeatedLines,
+    _lines_single_spaced,
+    _single_spaced,
     clean,
     is_sentence_like,
     line_key,
@@ -153,6 +155,30 @@ def test_line_table_columns_match_the_line_by_line_definitions(
     assert [weight == -_METADATA_PENALTY for weight in table.weights] == [
         bool(_METADATA_LINE.match(line.text.strip())) for line in lines
     ]
+
+
+# Plain ASCII lines, most single-spaced: the case the whole text is tested for at once.
+ASCII_PARTS = st.sampled_from(
+    [
+        "Share", "Continue Reading", "Big headline | Sky News", "`tick`", "said:", "Bob says:",
+        "ends with a sentence.", "5 hours ago", "12/03/2021", "x" * 161, "A" * 40 + " word",
+        "one, two. three; four: five! six? " * 4, "-", "trailing ", " leading", "two  spaces",
+        "bell\x07", "",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.lists(ASCII_PARTS, max_size=4).map(" ".join), max_size=8))
+def test_line_table_columns_of_ascii_text_match_the_line_by_line_definitions(
+    parts: list[str],
+) -> None:
+    text = "\n".join(parts)
+    table = LineTable(text)
+    lines = split_lines(text)
+    assert _lines_single_spaced(text) == all(_single_spaced(line.text) for line in lines)
+    assert table.keys == [line_key(line.text) for line in lines]
+    assert table.words == [len(line.text.split()) for line in lines]
 
 
 def site_page(story: str, number: int) -> str:

@@ -74,6 +74,8 @@ _TRAILING = " .:!?…»>›→|-"
 # Longer lines' keys skip the normalisation: only their case is folded.
 KEY_MAX_CHARS = 160
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The printable ASCII characters, and the line feed.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 _HEADLINE_MAX_WORDS = 30
 # A header that opens a page's comment section: everything after it is readers' text.
 _COMMENTS_HEADER = re.compile(
@@ -245,18 +247,48 @@ def _single_spaced(text: str) -> bool:
     return "  " not in text and text.isprintable()
 
 
+def _lines_single_spaced(text: str) -> bool:
+    """Whether every line of ``text`` is :func:`_single_spaced` (line breaks aside)."""
+    # Only ASCII text is tested, as bytes: several times faster than str.isprintable.
+    # A line break other than "\n" is not printable, so such a text answers False.
+    return (
+        text.isascii()
+        and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        and "  " not in text
+    )
+
+
 def _collapse(text: str) -> str:
     """``" ".join(text.split())``, without splitting text that needs no collapsing."""
     return text.strip(" ") if _single_spaced(text) else " ".join(text.split())
 
 
-def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list[str]:
-    """:func:`line_key` of each of a text's lines, computed for the whole text at once."""
+def _line_keys(
+    text: str, parts: Sequence[str], stripped: Sequence[str], single_spaced: bool = False
+) -> list[str]:
+    """:func:`line_key` of each of a text's lines, computed for the whole text at once.
+
+    ``single_spaced`` says that every line is :func:`_single_spaced` (a promise that
+    saves testing each line).
+    """
     if text.isascii():
         # normalize() of ASCII is lower() with "`" folded; it keeps every offset, so the
         # whole text is lowered in one call and cut where the lines are.
         folded = _line_texts(text.replace("`", "'").lower())
+        if single_spaced:
+            # Lowering ASCII changes no whitespace, so the lines need no collapsing.
+            return [
+                (
+                    low.strip(" ").rstrip(_TRAILING)
+                    if len(low) <= KEY_MAX_CHARS
+                    else content.casefold()
+                )
+                if content
+                else ""
+                for content, low in zip(stripped, folded, strict=True)
+            ]
     else:
+        # Normalising may add spaces ("\u00a8" is " \u0308"): each line is collapsed.
         folded = [
             normalize(part) if content and len(part) <= KEY_MAX_CHARS else ""
             for part, content in zip(parts, stripped, strict=True)
@@ -269,8 +301,13 @@ def _line_keys(text: str, parts: Sequence[str], stripped: Sequence[str]) -> list
     ]
 
 
-def _word_counts(stripped: Sequence[str]) -> list[int]:
-    """``len(line.split())`` of each stripped line, without splitting where spaces tell."""
+def _word_counts(stripped: Sequence[str], single_spaced: bool = False) -> list[int]:
+    """``len(line.split())`` of each stripped line, without splitting where spaces tell.
+
+    ``single_spaced`` says that every line is :func:`_single_spaced`.
+    """
+    if single_spaced:
+        return [content.count(" ") + 1 if content else 0 for content in stripped]
     return [
         (content.count(" ") + 1 if _single_spaced(content) else len(content.split()))
         if content
@@ -303,8 +340,9 @@ class LineTable:
         self.raw = _line_texts(text)
         self.starts = _line_starts(text, self.raw)
         self.stripped = [part.strip() for part in self.raw]
-        self.keys = _line_keys(text, self.raw, self.stripped)
-        self.words = _word_counts(self.stripped)
+        single_spaced = _lines_single_spaced(text)
+        self.keys = _line_keys(text, self.raw, self.stripped, single_spaced)
+        self.words = _word_counts(self.stripped, single_spaced)
         self.sentence_like = list(map(_sentence_like, self.stripped, self.words))
         self.weights = _text_weights(self.stripped, self.words)
 
