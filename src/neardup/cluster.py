@@ -9,7 +9,7 @@ matches directly. So each member matches its keep, and no cluster is built by ch
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from neardup.config import KeepPolicy
@@ -44,8 +44,13 @@ class Cluster:
         return self.members[0].article
 
 
-def keep_order(articles: Sequence[Article], policy: KeepPolicy) -> list[int]:
-    """Article indices from the one most worth keeping to the least; ties break on id."""
+def keep_order(
+    articles: Sequence[Article], policy: KeepPolicy, indices: Iterable[int] | None = None
+) -> list[int]:
+    """Article indices from the one most worth keeping to the least; ties break on id.
+
+    Only ``indices`` are ordered, if given; otherwise every article's.
+    """
 
     def key(index: int) -> tuple[float, str]:
         article = articles[index]
@@ -60,7 +65,7 @@ def keep_order(articles: Sequence[Article], policy: KeepPolicy) -> list[int]:
             return (-article.mtime if article.mtime is not None else math.inf, article.id)
         return (0.0, article.id)
 
-    return sorted(range(len(articles)), key=key)
+    return sorted(range(len(articles)) if indices is None else indices, key=key)
 
 
 def build_clusters(
@@ -77,8 +82,10 @@ def build_clusters(
         neighbours.setdefault(edge.b, []).append((edge.a, edge))
     taken: set[int] = set()
     clusters = []
-    for keep in keep_order(articles, policy):
-        if keep in taken or keep not in neighbours:
+    # Only articles with a match can keep a cluster (sorting is stable, so the order
+    # among them is the same as among all articles).
+    for keep in keep_order(articles, policy, sorted(neighbours)):
+        if keep in taken:
             continue
         members = []
         for other, edge in neighbours[keep]:
