@@ -70,9 +70,10 @@ class Stats:
 
 
 class ShingleSets:
-    """Each article's shingle set (sorted, unique), kept in the arrays workers returned.
+    """Articles' shingle sets (sorted, unique), kept end to end in the arrays made.
 
-    ``sets[i]`` is a view, made when asked for; no per-article array is held.
+    ``sets[i]`` is a view, made when asked for; no per-article array is held. An article
+    whose set was not made (not a candidate) has an empty one.
     """
 
     def __init__(
@@ -172,7 +173,7 @@ def _documents_of(chunk: _Chunk) -> Sequence[Document]:
 
 
 class _Workers:
-    """Worker processes that clean and sketch a scan's documents.
+    """Worker processes that clean, sketch and shingle a scan's documents.
 
     Where processes start by fork (Linux's default before Python 3.14), the workers
     inherit the documents and are handed index ranges, so no text is copied to them;
@@ -369,15 +370,15 @@ def _shingle_sets(
     return _unique_rows(hashes, counts)
 
 
-def _sets_chunk(
-    items: Sequence[tuple[int, tuple[tuple[int, int, int], ...]]] | Sequence[str],
-    config: Config,
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """:func:`_shingle_sets` of articles (the work run in workers).
+# An article as handed to a worker to be shingled again: its text, or, where workers
+# inherited the documents, its document's index and its pieces of that document.
+_ArticleItem = str | tuple[int, tuple[tuple[int, int, int], ...]]
 
-    Articles come as texts, or, where workers inherited the documents, as their
-    document's index and their pieces of it.
-    """
+
+def _sets_chunk(
+    items: Sequence[_ArticleItem], config: Config
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """:func:`_shingle_sets` of articles (the work run in workers)."""
     texts = [
         item if isinstance(item, str) else CleanText(_INHERITED[item[0]].text, item[1], ()).text
         for item in items
@@ -391,7 +392,7 @@ def _candidate_sets(
     config: Config,
     workers: _Workers | None,
 ) -> ShingleSets:
-    """The shingle sets of the candidate articles (sorted indices), made in ``workers``.
+    """The shingle sets of the candidate articles (sorted indices), in ``workers`` if given.
 
     Other articles' sets are left empty; only candidates' sets are ever compared.
     """
@@ -402,7 +403,7 @@ def _candidate_sets(
     if workers is None:
         results = (_shingle_sets([articles[i].text for i in part], config) for part in parts)
     else:
-        chunks: list[Sequence[tuple[int, tuple[tuple[int, int, int], ...]]] | Sequence[str]] = [
+        chunks: list[list[_ArticleItem]] = [
             [(int(sketches.sources[i]), articles[i].clean.pieces) for i in part]
             if workers.inherit
             else [articles[i].text for i in part]
