@@ -318,11 +318,6 @@ def _merge_adjacent(changes: list[WordChange]) -> list[WordChange]:
     return merged
 
 
-def raw_text(text: str) -> CleanText:
-    """A :class:`CleanText` that keeps every line (for diffing without cleaning)."""
-    return keep_all(text)
-
-
 def diff(
     a: str | Article,
     b: str | Article,
@@ -368,6 +363,7 @@ def diff(
 
 
 def _prepared(item: str | Article, raw: bool) -> CleanText:
+    # Raw diffs keep every line of the original: nothing is cleaned away.
     if isinstance(item, Article):
-        return raw_text(item.clean.original) if raw else item.clean
-    return raw_text(item) if raw else clean(item)
+        return keep_all(item.clean.original) if raw else item.clean
+    return keep_all(item) if raw else clean(item)
