@@ -399,17 +399,20 @@ def _candidate_sets(
     articles = sketches.articles
     size = _CHUNK * 4
     parts = [candidates[start : start + size].tolist() for start in range(0, len(candidates), size)]
-    results: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]]
-    if workers is None:
-        results = (_shingle_sets([articles[i].text for i in part], config) for part in parts)
-    else:
-        chunks: list[list[_ArticleItem]] = [
-            [(int(sketches.sources[i]), articles[i].clean.pieces) for i in part]
-            if workers.inherit
-            else [articles[i].text for i in part]
-            for part in parts
+    inherit = workers is not None and workers.inherit
+    chunks: Iterable[list[_ArticleItem]] = (
+        [
+            (int(sketches.sources[i]), articles[i].clean.pieces) if inherit else articles[i].text
+            for i in part
         ]
-        results = workers.executor.map(_sets_chunk, chunks, repeat(config))
+        for part in parts
+    )
+    # In one process the chunks are made and shingled one at a time.
+    results = (
+        map(_sets_chunk, chunks, repeat(config))
+        if workers is None
+        else workers.executor.map(_sets_chunk, chunks, repeat(config))
+    )
     arrays: list[npt.NDArray[np.uint64]] = []
     array_of = np.zeros(len(articles), dtype=np.int64)
     starts = np.zeros(len(articles), dtype=np.int64)
