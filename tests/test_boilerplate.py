@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup.boilerplate import (
     _METADATA_LINE,
     _METADATA_PENALTY,
+    _RULES,
+    _RULES_MAX_SPACES,
+    _RULES_OPEN_ENDED,
     LineTable,
     LineTally,
     RepeatedLines,
@@ -252,3 +256,39 @@ def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
     text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])
     assert clean(text, main_stretch=False).text.startswith("Short intro line")
     assert not clean(text).text.startswith("Short intro line")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(key=st.from_regex(_RULES, fullmatch=True))
+def test_a_rule_matches_a_many_spaced_key_only_through_an_open_ended_rule(key: str) -> None:
+    # classify() tries the rules on a paragraph's key only if this holds of it.
+    assert key.count(" ") <= _RULES_MAX_SPACES or key.startswith(_RULES_OPEN_ENDED)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a b c more d e f news from" + " " * 30 + "x",
+        "please use" + " " * 32 + "browser for a more accessible video player",
+        "read more from" + " " * 30 + "x",
+    ],
+)
+def test_the_most_spaced_keys_of_bounded_rules_pass_the_space_test(key: str) -> None:
+    assert _RULES.fullmatch(key)
+    assert key.count(" ") <= _RULES_MAX_SPACES
+
+
+def test_open_ended_rules_still_drop_long_lines() -> None:
+    words = " ".join(["word"] * 60)
+    story = "\n\n".join(story_paragraphs())
+    for line in [
+        "Follow live coverage of " + words,
+        "Click to share on X " + words,
+        "Subscribe to " + words,
+        "We use cookies " + words,
+        "© 2024 " + words,
+    ]:
+        text = f"{story}\n\n{line}"
+        last = clean(text).dropped[-1]
+        assert last.span == (len(text) - len(line), len(text))
+        assert last.reason.startswith("page furniture"), line

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from neardup import Document, split_articles
+from neardup.segment import _BYLINE, _BYLINE_MAX_CHARS
 
 from .conftest import SEED_A, SEED_B, seed_text
 
@@ -65,3 +66,12 @@ def test_repeated_header_blocks_split_without_separators() -> None:
     articles = split_articles(Document(SEED_B, text, SEED_B))
     assert len(articles) == 4
     assert articles[2].text.startswith("Should we be worried about a Donald Trump presidency?")
+
+
+def test_the_longest_byline_is_within_the_length_tried() -> None:
+    # _article_bounds tries the byline pattern only on keys of at most this length.
+    longest = "published on " + "x" * 40 + "1" + "y" * 40
+    assert len(longest) == _BYLINE_MAX_CHARS
+    assert _BYLINE.fullmatch(longest)
+    assert not _BYLINE.fullmatch(longest + "y")
+    assert not _BYLINE.fullmatch("by " + "a" * 61)

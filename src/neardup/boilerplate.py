@@ -63,6 +63,15 @@ _LIST_HEADER = re.compile(
 
 # Both, in one pass: a list header is looked for first.
 _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re.VERBOSE)
+# The rules above that end in ".*" begin with one of these; every other rule matches
+# keys of at most this many spaces (the most, 43, in "follow [\w. ]{1,40} on \w+", whose
+# class may be all spaces). A key with more spaces (a paragraph) that begins otherwise
+# matches no rule, so the regex is not tried on it.
+_RULES_OPEN_ENDED = (
+    "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
+    "accept ", "©", "(c)", "copyright",
+)  # fmt: skip
+_RULES_MAX_SPACES = 43
 
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
@@ -491,7 +500,9 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             continue
         if repeated is not None and key in repeated:
             reasons[index] = f"repeated in {repeated.counts[key]} documents"
-        elif (match := _RULES.fullmatch(key)) is not None:
+        elif (key.count(" ") <= _RULES_MAX_SPACES or key.startswith(_RULES_OPEN_ENDED)) and (
+            match := _RULES.fullmatch(key)
+        ) is not None:
             if match["list"] is not None:
                 reasons[index] = f"list header {stripped[index]!r}"
                 index = _drop_list(table, reasons, index)

@@ -36,6 +36,8 @@ _BYLINE = regex.compile(
 )
 # The longest separator: longer keys are not tried against the pattern.
 _SEPARATOR_MAX_CHARS = len("continue reading")
+# The longest byline: "published on ", 40 characters, a digit, 40 more.
+_BYLINE_MAX_CHARS = len("published on ") + 40 + 1 + 40
 # How many non-blank lines after a separator may pass before its byline.
 _HEADER_REACH = 6
 # Running text an article needs before a new header block can start another article.
@@ -139,7 +141,11 @@ def _article_bounds(table: LineTable) -> list[int]:
                 bounds.append(index)
                 words_since = 0
                 continue
-        if words_since >= _MIN_ARTICLE_WORDS and _BYLINE.fullmatch(key):
+        if (
+            words_since >= _MIN_ARTICLE_WORDS
+            and len(key) <= _BYLINE_MAX_CHARS
+            and _BYLINE.fullmatch(key)
+        ):
             start = _header_start(table, index, bounds[-1])
             if start > bounds[-1]:
                 bounds.append(start)
