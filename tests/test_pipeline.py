@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from pathlib import Path
 
@@ -8,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup import Cluster, Config, Document, find_duplicates, read_documents
-from neardup.pipeline import _unique_rows
+from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
+from neardup.lsh import LSHIndex
+from neardup.pipeline import _components, _pair_groups, _unique_rows
 from neardup.report import scan_to_dict
 from neardup.shingles import shingle_set
-from neardup.verify import similarity
+from neardup.verify import similarity, verify_pairs
 
 from .conftest import SEED_A, SEED_B, docs, seed_text, story_paragraphs
 
@@ -232,3 +234,73 @@ def test_workers_give_the_same_result_however_processes_start(
     together = scan_to_dict(find_duplicates(documents, jobs=2), diffs=True)
     assert together == alone
     assert alone["stats"]["clusters"] >= 1
+
+
+def connected(pairs: list[tuple[int, int]], first: int, second: int) -> bool:
+    reached, frontier = {first}, [first]
+    while frontier:
+        node = frontier.pop()
+        for a, b in pairs:
+            for here, there in ((a, b), (b, a)):
+                if here == node and there not in reached:
+                    reached.add(there)
+                    frontier.append(there)
+    return second in reached
+
+
+pair_lists = st.lists(
+    st.tuples(st.integers(0, 25), st.integers(0, 25)).filter(lambda pair: pair[0] < pair[1]),
+    min_size=1,
+    max_size=40,
+    unique=True,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=pair_lists)
+def test_components_label_exactly_the_connected_pairs(pairs: list[tuple[int, int]]) -> None:
+    labels, sizes = _components(np.array(pairs, dtype=np.int64))
+    for i, first in enumerate(pairs):
+        for j, second in enumerate(pairs):
+            assert (labels[i] == labels[j]) == connected(pairs, first[0], second[0])
+    for label in set(labels.tolist()):
+        touched = {
+            node for pair, mine in zip(pairs, labels, strict=True) if mine == label for node in pair
+        }
+        assert sizes[label] == len(touched)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=pair_lists, size=st.integers(2, 8))
+def test_pair_groups_take_every_pair_once_and_small_components_whole(
+    pairs: list[tuple[int, int]], size: int
+) -> None:
+    array = np.array(pairs, dtype=np.int64)
+    groups = _pair_groups(array, size)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(len(pairs)))
+    group_of = {row: k for k, rows in enumerate(groups) for row in rows.tolist()}
+    labels, sizes = _components(array)
+    for i, j in itertools.combinations(range(len(pairs)), 2):
+        if labels[i] == labels[j] and sizes[labels[i]] <= size:
+            assert group_of[i] == group_of[j]
+    for rows in groups:
+        assert len(np.unique(array[rows])) < 2 * size
+
+
+def test_verifying_in_groups_scores_as_verifying_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One story in 40 versions, each abridged differently: one component, cut into runs.
+    story = story_paragraphs()
+    documents = [
+        Document(f"v{number:02}", "\n\n".join(story[: len(story) - number % 9]), f"v{number:02}")
+        for number in range(40)
+    ]
+    config = Config()
+    monkeypatch.setattr(pipeline, "_VERIFY_GROUP", 8)
+    sketches = pipeline._sketch(documents, config, None, None)
+    every = np.arange(len(sketches.articles))
+    pairs = LSHIndex.from_config(config).candidates(sketches.signatures, every).pairs
+    assert len(pairs) > 100
+    sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
+    assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)

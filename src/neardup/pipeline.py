@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,7 @@ from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
 from neardup.shingles import shingle_hashes_batch
-from neardup.verify import verify_pairs
+from neardup.verify import Edge, edges_of, overlaps
 
 _log = logging.getLogger("neardup")
 
@@ -31,6 +32,8 @@ _log = logging.getLogger("neardup")
 Progress = Callable[[str, int, int], None]
 # Documents per unit of work handed to a worker process.
 _CHUNK = 64
+# Articles per unit of verification work (see _pair_groups).
+_VERIFY_GROUP = _CHUNK * 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,34 +72,6 @@ class Stats:
         }
 
 
-class ShingleSets:
-    """Articles' shingle sets (sorted, unique), kept end to end in the arrays made.
-
-    ``sets[i]`` is a view, made when asked for; no per-article array is held. An article
-    whose set was not made (not a candidate) has an empty one.
-    """
-
-    def __init__(
-        self,
-        arrays: list[npt.NDArray[np.uint64]],
-        array_of: npt.NDArray[np.int64],
-        starts: npt.NDArray[np.int64],
-        ends: npt.NDArray[np.int64],
-    ) -> None:
-        self._arrays = arrays
-        self._array_of = array_of
-        self._starts = starts
-        self._ends = ends
-
-    def __getitem__(self, index: int) -> npt.NDArray[np.uint64]:
-        array = self._arrays[int(self._array_of[index])]
-        view: npt.NDArray[np.uint64] = array[self._starts[index] : self._ends[index]]
-        return view
-
-    def __len__(self) -> int:
-        return len(self._starts)
-
-
 @dataclass(frozen=True)
 class Sketches:
     """The sketched form of articles, row by row in article order.
@@ -122,7 +97,7 @@ class _Batch:
     per article (the article is rebuilt around the caller's own document, so no text
     travels back); the arrays have one row per article, in the same order. Shingle sets
     do not travel back either: only candidates' sets are needed, and they are made again
-    after the index has named the candidates (:func:`_candidate_sets`).
+    after the index has named the candidates (:func:`_verify`).
     """
 
     articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
@@ -375,54 +350,128 @@ def _shingle_sets(
 _ArticleItem = str | tuple[int, tuple[tuple[int, int, int], ...]]
 
 
-def _sets_chunk(
-    items: Sequence[_ArticleItem], config: Config
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """:func:`_shingle_sets` of articles (the work run in workers)."""
+def _verify_chunk(
+    items: Sequence[_ArticleItem], pairs: npt.NDArray[np.int64], config: Config
+) -> npt.NDArray[np.int64]:
+    """:func:`~neardup.verify.overlaps` of pairs of some articles, indexed into ``items``.
+
+    The articles are shingled again here (the work run in workers).
+    """
     texts = [
         item if isinstance(item, str) else CleanText(_INHERITED[item[0]].text, item[1], ()).text
         for item in items
     ]
-    return _shingle_sets(texts, config)
+    values, bounds = _shingle_sets(texts, config)
+    sets = [values[start:end] for start, end in itertools.pairwise(bounds.tolist())]
+    return overlaps(sets, pairs)
 
 
-def _candidate_sets(
+def _components(
+    pairs: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The connected components of the graph the pairs make.
+
+    Returns each pair's component, by label, and the number of articles in each label's
+    component (0 for a number that is no label).
+    """
+    _, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(pairs.shape)
+    labels = np.arange(local.max() + 1 if len(local) else 0)
+    while True:
+        # Each node takes the lowest label among its neighbours, then its label's label.
+        low = np.minimum(labels[local[:, 0]], labels[local[:, 1]])
+        lowered = labels.copy()
+        np.minimum.at(lowered, local[:, 0], low)
+        np.minimum.at(lowered, local[:, 1], low)
+        lowered = lowered[lowered]
+        if np.array_equal(lowered, labels):
+            return labels[local[:, 0]], np.bincount(labels, minlength=len(labels))
+        labels = lowered
+
+
+def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.int64]]:
+    """Row indices of ``pairs``, in groups of about ``size`` articles, for workers to verify.
+
+    Pairs of one connected component go together, so most articles are shingled in one
+    group only; whole components are gathered until a group touches ``size`` articles.
+    A component of more articles is cut into runs of its pairs that each touch at most
+    ``size`` (an article in several runs is shingled in each).
+    """
+    components, sizes = _components(pairs)
+    order = np.argsort(components, kind="stable")
+    starts = np.flatnonzero(np.diff(components[order], prepend=-1))
+    counts = sizes[components[order[starts]]].tolist()
+    groups: list[npt.NDArray[np.int64]] = []
+    gathered: list[npt.NDArray[np.int64]] = []
+    touched = 0
+    bounds = [*starts.tolist(), len(order)]
+    for (start, stop), articles in zip(itertools.pairwise(bounds), counts, strict=True):
+        rows = order[start:stop]
+        if articles > size:
+            groups.extend(_runs(pairs, rows, size))
+            continue
+        gathered.append(rows)
+        touched += articles
+        if touched >= size:
+            groups.append(np.concatenate(gathered))
+            gathered, touched = [], 0
+    if gathered:
+        groups.append(np.concatenate(gathered))
+    return groups
+
+
+def _runs(
+    pairs: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], size: int
+) -> list[npt.NDArray[np.int64]]:
+    """``rows`` cut into runs whose pairs touch at most ``size`` articles each."""
+    runs: list[npt.NDArray[np.int64]] = []
+    run_start = 0
+    touched: set[int] = set()
+    for position, (a, b) in enumerate(pairs[rows].tolist()):
+        new = (a not in touched) + (b not in touched)
+        if touched and len(touched) + new > size:
+            runs.append(rows[run_start:position])
+            run_start, touched = position, set()
+        touched.update((a, b))
+    runs.append(rows[run_start:])
+    return runs
+
+
+def _verify(
     sketches: Sketches,
-    candidates: npt.NDArray[np.int64],
+    pairs: npt.NDArray[np.int64],
     config: Config,
     workers: _Workers | None,
-) -> ShingleSets:
-    """The shingle sets of the candidate articles (sorted indices), in ``workers`` if given.
+) -> list[Edge]:
+    """Exact scores of candidate pairs of articles, in ``workers`` if given.
 
-    Other articles' sets are left empty; only candidates' sets are ever compared.
+    Only the candidates are shingled (again: sketching keeps no shingle sets), a group
+    of pairs at a time, so the sets of a whole corpus are never held at once.
     """
     articles = sketches.articles
-    size = _CHUNK * 4
-    parts = [candidates[start : start + size].tolist() for start in range(0, len(candidates), size)]
     inherit = workers is not None and workers.inherit
+    groups = _pair_groups(pairs, _VERIFY_GROUP) if len(pairs) else []
+    members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
         [
             (int(sketches.sources[i]), articles[i].clean.pieces) if inherit else articles[i].text
-            for i in part
+            for i in indices.tolist()
         ]
-        for part in parts
+        for indices in members
     )
-    # In one process the chunks are made and shingled one at a time.
+    local = (
+        np.searchsorted(indices, pairs[rows]) for indices, rows in zip(members, groups, strict=True)
+    )
+    # In one process the groups are made and verified one at a time.
     results = (
-        map(_sets_chunk, chunks, repeat(config))
+        map(_verify_chunk, chunks, local, repeat(config))
         if workers is None
-        else workers.executor.map(_sets_chunk, chunks, repeat(config))
+        else workers.executor.map(_verify_chunk, chunks, local, repeat(config))
     )
-    arrays: list[npt.NDArray[np.uint64]] = []
-    array_of = np.zeros(len(articles), dtype=np.int64)
-    starts = np.zeros(len(articles), dtype=np.int64)
-    ends = np.zeros(len(articles), dtype=np.int64)
-    for part, (values, bounds) in zip(parts, results, strict=True):
-        array_of[part] = len(arrays)
-        starts[part] = bounds[:-1]
-        ends[part] = bounds[1:]
-        arrays.append(values)
-    return ShingleSets(arrays, array_of, starts, ends)
+    counts = np.zeros((len(pairs), 3), dtype=np.int64)
+    for rows, result in zip(groups, results, strict=True):
+        counts[rows] = result
+    return edges_of(pairs, counts)
 
 
 def find_duplicates(
@@ -482,10 +531,7 @@ def find_duplicates(
             len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
         )  # fmt: skip
         candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
-        pairs = candidates.pairs
-        sets = _candidate_sets(sketches, np.unique(pairs), config, workers)
-        edges = verify_pairs(sets, pairs)
-        del sets
+        edges = _verify(sketches, candidates.pairs, config, workers)
     if progress:
         progress("verified", len(edges), len(edges))
     matches = [edge for edge in edges if edge.is_match(config)]

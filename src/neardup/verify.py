@@ -66,22 +66,29 @@ def similarity(
 def verify_pairs(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> list[Edge]:
     """Exact scores for each candidate pair (``pairs`` rows are index pairs into ``sets``).
 
-    The scores are those of :func:`similarity`. Pairs that share their first article are
-    verified together: their partners' shingles are searched in its set in one batch.
+    The scores are those of :func:`similarity`, made from :func:`overlaps`.
+    """
+    return edges_of(pairs, overlaps(sets, pairs))
+
+
+def overlaps(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each pair, ``(shared shingles, size of a's set, size of b's set)``.
+
+    Pairs that share their first article are counted together: their partners'
+    shingles are searched in its set in one batch.
     """
     firsts = pairs[:, 0] if len(pairs) else np.empty(0, dtype=np.int64)
     order = np.argsort(firsts, kind="stable")
     group_starts = np.flatnonzero(np.diff(firsts[order], prepend=-1)).tolist()
     group_starts.append(len(order))
-    shared = np.zeros(len(pairs), dtype=np.int64)
-    sizes = np.zeros((len(pairs), 2), dtype=np.int64)
+    counts = np.zeros((len(pairs), 3), dtype=np.int64)
     for start, stop in itertools.pairwise(group_starts):
         rows = order[start:stop]
         first = sets[int(firsts[rows[0]])]
         partners = [sets[b] for b in pairs[rows, 1].tolist()]
         lengths = np.fromiter(map(len, partners), dtype=np.int64, count=len(partners))
-        sizes[rows, 0] = len(first)
-        sizes[rows, 1] = lengths
+        counts[rows, 1] = len(first)
+        counts[rows, 2] = lengths
         if len(first) == 0:
             continue
         values = np.concatenate(partners)
@@ -90,14 +97,17 @@ def verify_pairs(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> list[E
         found = np.zeros(len(values) + 1, dtype=np.int64)
         np.cumsum(first[positions] == values, out=found[1:])
         ends = np.cumsum(lengths)
-        shared[rows] = found[ends] - found[ends - lengths]
+        counts[rows, 0] = found[ends] - found[ends - lengths]
+    return counts
+
+
+def edges_of(pairs: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> list[Edge]:
+    """The :class:`Edge` of each pair from its :func:`overlaps` counts."""
     edges = []
-    for (a, b), count, (size_a, size_b) in zip(
-        pairs.tolist(), shared.tolist(), sizes.tolist(), strict=True
-    ):
+    for (a, b), (shared, size_a, size_b) in zip(pairs.tolist(), counts.tolist(), strict=True):
         if size_a == 0 or size_b == 0:
             edges.append(Edge(a, b, 0.0, 0.0, 0.0))
         else:
-            union = size_a + size_b - count
-            edges.append(Edge(a, b, count / union, count / size_a, count / size_b))
+            union = size_a + size_b - shared
+            edges.append(Edge(a, b, shared / union, shared / size_a, shared / size_b))
     return edges
