@@ -63,15 +63,15 @@ _LIST_HEADER = re.compile(
 
 # Both, in one pass: a list header is looked for first.
 _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re.VERBOSE)
-# The rules above that end in ".*" begin with one of these; every other rule matches
-# keys of at most this many spaces (the most, 43, in "follow [\w. ]{1,40} on \w+", whose
-# class may be all spaces). A key with more spaces (a paragraph) that begins otherwise
-# matches no rule, so the regex is not tried on it.
+# The rules above that end in ".*" begin with one of these. Every other rule matches
+# single-spaced text of at most this many spaces (the most in "(\w+ ){0,3}more (\w+ ){0,3}
+# news from [\w' ]{1,30}"). A key of more spaces (a paragraph) that begins otherwise
+# and holds no double space matches no rule, so the regex is not tried on it.
 _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
     "accept ", "©", "(c)", "copyright",
 )  # fmt: skip
-_RULES_MAX_SPACES = 43
+_RULES_MAX_SPACES = 23
 
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
@@ -450,7 +450,9 @@ class RepeatedLines:
         self.counts: dict[str, int] = {
             key: count
             for key, count in tally.documents.items()
-            if count >= min_documents and len(tally.contexts[key]) >= min_documents
+            if count >= min_documents
+            and len(tally.contexts[key]) >= min_documents
+            and key.count(" ") < _CONTEXT_WORDS - 1  # as tallied; classify() relies on it
         }
 
     def __contains__(self, key: object) -> bool:
@@ -498,9 +500,11 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
         if not key:
             index += 1
             continue
-        if repeated is not None and key in repeated:
+        spaces = key.count(" ")
+        # Only lines of fewer than _CONTEXT_WORDS words are learnt.
+        if repeated is not None and spaces < _CONTEXT_WORDS - 1 and key in repeated:
             reasons[index] = f"repeated in {repeated.counts[key]} documents"
-        elif (key.count(" ") <= _RULES_MAX_SPACES or key.startswith(_RULES_OPEN_ENDED)) and (
+        elif (spaces <= _RULES_MAX_SPACES or key.startswith(_RULES_OPEN_ENDED) or "  " in key) and (
             match := _RULES.fullmatch(key)
         ) is not None:
             if match["list"] is not None:
