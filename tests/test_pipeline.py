@@ -272,35 +272,40 @@ def test_components_label_exactly_the_connected_pairs(pairs: list[tuple[int, int
 
 @settings(max_examples=200, deadline=None)
 @given(pairs=pair_lists, size=st.integers(2, 8))
-def test_pair_groups_take_every_pair_once_and_small_components_whole(
+def test_pair_groups_take_every_pair_once_and_each_component_whole(
     pairs: list[tuple[int, int]], size: int
 ) -> None:
     array = np.array(pairs, dtype=np.int64)
     groups = _pair_groups(array, size)
     assert sorted(np.concatenate(groups).tolist()) == list(range(len(pairs)))
     group_of = {row: k for k, rows in enumerate(groups) for row in rows.tolist()}
-    labels, sizes = _components(array)
+    labels, _ = _components(array)
     for i, j in itertools.combinations(range(len(pairs)), 2):
-        if labels[i] == labels[j] and sizes[labels[i]] <= size:
+        if labels[i] == labels[j]:
             assert group_of[i] == group_of[j]
-    for rows in groups:
-        assert len(np.unique(array[rows])) < 2 * size
+    touched = [len(np.unique(array[rows])) for rows in groups]
+    assert touched == sorted(touched, reverse=True)
+    for rows, articles in zip(groups, touched, strict=True):
+        assert articles < 2 * size or len(set(labels[rows].tolist())) == 1
 
 
 def test_verifying_in_groups_scores_as_verifying_every_pair(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One story in 40 versions, each abridged differently: one component, cut into runs.
+    # Two stories in 30 versions each, abridged differently: two components, each
+    # larger than a group and verified as one.
     story = story_paragraphs()
+    other = [" ".join(reversed(paragraph.split())) for paragraph in story]
     documents = [
-        Document(f"v{number:02}", "\n\n".join(story[: len(story) - number % 9]), f"v{number:02}")
-        for number in range(40)
+        Document(f"{name}{number:02}", "\n\n".join(text[: len(text) - number % 9]), name)
+        for name, text in (("a", story), ("b", other))
+        for number in range(30)
     ]
     config = Config()
     monkeypatch.setattr(pipeline, "_VERIFY_GROUP", 8)
     sketches = pipeline._sketch(documents, config, None, None)
     every = np.arange(len(sketches.articles))
     pairs = LSHIndex.from_config(config).candidates(sketches.signatures, every).pairs
-    assert len(pairs) > 100
+    assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
     assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)

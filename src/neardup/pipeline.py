@@ -392,49 +392,33 @@ def _components(
 def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.int64]]:
     """Row indices of ``pairs``, in groups of about ``size`` articles, for workers to verify.
 
-    Pairs of one connected component go together, so most articles are shingled in one
-    group only; whole components are gathered until a group touches ``size`` articles.
-    A component of more articles is cut into runs of its pairs that each touch at most
-    ``size`` (an article in several runs is shingled in each).
+    Pairs of one connected component go together, so each article is shingled once:
+    whole components are gathered until a group touches ``size`` articles, and a larger
+    component is a group of its own. The groups with the most articles come first, so
+    that a large one does not start last.
     """
     components, sizes = _components(pairs)
     order = np.argsort(components, kind="stable")
     starts = np.flatnonzero(np.diff(components[order], prepend=-1))
     counts = sizes[components[order[starts]]].tolist()
-    groups: list[npt.NDArray[np.int64]] = []
+    groups: list[tuple[int, npt.NDArray[np.int64]]] = []
     gathered: list[npt.NDArray[np.int64]] = []
     touched = 0
     bounds = [*starts.tolist(), len(order)]
     for (start, stop), articles in zip(itertools.pairwise(bounds), counts, strict=True):
         rows = order[start:stop]
-        if articles > size:
-            groups.extend(_runs(pairs, rows, size))
+        if articles >= size:
+            groups.append((articles, rows))
             continue
         gathered.append(rows)
         touched += articles
         if touched >= size:
-            groups.append(np.concatenate(gathered))
+            groups.append((touched, np.concatenate(gathered)))
             gathered, touched = [], 0
     if gathered:
-        groups.append(np.concatenate(gathered))
-    return groups
-
-
-def _runs(
-    pairs: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], size: int
-) -> list[npt.NDArray[np.int64]]:
-    """``rows`` cut into runs whose pairs touch at most ``size`` articles each."""
-    runs: list[npt.NDArray[np.int64]] = []
-    run_start = 0
-    touched: set[int] = set()
-    for position, (a, b) in enumerate(pairs[rows].tolist()):
-        new = (a not in touched) + (b not in touched)
-        if touched and len(touched) + new > size:
-            runs.append(rows[run_start:position])
-            run_start, touched = position, set()
-        touched.update((a, b))
-    runs.append(rows[run_start:])
-    return runs
+        groups.append((touched, np.concatenate(gathered)))
+    groups.sort(key=lambda group: -group[0])
+    return [rows for _, rows in groups]
 
 
 def _verify(
