@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neardup import InputError, read_documents
+from neardup.documents import _Globs, _suffixes
 
 
 def write(root: Path, name: str, data: bytes | str) -> None:
@@ -94,3 +101,47 @@ def test_duplicate_ids_are_errors(tmp_path: Path) -> None:
 def test_original_line_endings_are_kept(tmp_path: Path) -> None:
     write(tmp_path, "crlf.txt", b"one\r\ntwo\r\n")
     assert read_documents([tmp_path]).documents[0].text == "one\r\ntwo\r\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(alphabet="aB.", min_size=1, max_size=8))
+def test_suffixes_split_as_pathlib_does(name: str) -> None:
+    assert _suffixes(name) == [suffix.lower() for suffix in PurePosixPath(name).suffixes]
+
+
+globs = st.lists(st.text(alphabet="ab*?[]/.!", min_size=1, max_size=5), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns=globs, folder=st.sampled_from(["", "a/", "a/b/"]), name=st.text("ab./", max_size=4))
+def test_globs_match_as_fnmatch_does(patterns: list[str], folder: str, name: str) -> None:
+    relative = folder + name
+    expected = any(
+        fnmatch.fnmatchcase(relative if "/" in pattern else name, pattern) for pattern in patterns
+    )
+    assert _Globs(patterns).match(relative, name) == expected
+
+
+def test_a_file_named_twice_or_linked_to_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path, "corpus/a.txt", "the story")
+    write(tmp_path, "corpus/sub/b.txt", "another story")
+    (tmp_path / "corpus" / "sub" / "link.txt").symlink_to(tmp_path / "corpus" / "a.txt")
+    (tmp_path / "alias").symlink_to(tmp_path / "corpus")
+    result = read_documents(
+        [tmp_path / "corpus", tmp_path / "corpus" / "a.txt", tmp_path / "alias" / "sub" / "b.txt"]
+    )
+    assert [Path(d.id).name for d in result.documents] == ["a.txt", "b.txt"]
+    assert result.errors == []
+
+
+def test_ids_and_files_of_a_folder_named_with_dots_and_slashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "corpus/sub/a.txt", "the story")
+    write(tmp_path, "other.txt", "another story")
+    monkeypatch.chdir(tmp_path)
+    result = read_documents(["./corpus/", "other.txt"])
+    assert [(d.id, d.file) for d in result.documents] == [
+        ("corpus/sub/a.txt", os.path.join("corpus", "sub", "a.txt")),
+        ("other.txt", "other.txt"),
+    ]

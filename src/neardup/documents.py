@@ -6,9 +6,10 @@ import fnmatch
 import gzip
 import json
 import os
+import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
@@ -92,12 +93,14 @@ def read_documents(
     """
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
+    wanted, unwanted = _Globs(include), _Globs(exclude)
     seen: set[str] = set()
     files: set[str] = set()
+    real_folders: dict[str, str] = {}
     for given in paths:
-        for document in _read_one(str(given), single_root, include, exclude, stdin, result):
+        for document in _read_one(str(given), single_root, wanted, unwanted, stdin, result):
             if document.file is not None:
-                real = os.path.realpath(document.file)
+                real = _real_path(document.file, real_folders)
                 if real in files:
                     continue  # the same file named twice (or by two paths) is read once
                 files.add(real)
@@ -111,11 +114,43 @@ def read_documents(
     return result
 
 
+class _Globs:
+    """Glob patterns, matched as :func:`fnmatch.fnmatchcase` does, in one regex per kind.
+
+    A pattern with a ``/`` is matched against the path relative to the folder, any other
+    against the file's (or folder's) name.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        on_paths = [fnmatch.translate(p) for p in patterns if "/" in p]
+        on_names = [fnmatch.translate(p) for p in patterns if "/" not in p]
+        self._paths = re.compile("|".join(on_paths)) if on_paths else None
+        self._names = re.compile("|".join(on_names)) if on_names else None
+
+    def match(self, relative: str, name: str) -> bool:
+        """Whether a path relative to the folder, or its last part ``name``, matches."""
+        return bool(
+            (self._names is not None and self._names.match(name))
+            or (self._paths is not None and self._paths.match(relative))
+        )
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once (``real_folders`` caches)."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
+
+
 def _read_one(
     given: str,
     single_root: bool,
-    include: Sequence[str],
-    exclude: Sequence[str],
+    include: _Globs,
+    exclude: _Globs,
     stdin: IO[str] | None,
     result: ReadResult,
 ) -> Iterator[Document]:
@@ -124,50 +159,49 @@ def _read_one(
         return
     path = Path(given)
     if path.is_dir():
-        for file_path in _walk(path, include, exclude):
-            relative = file_path.relative_to(path).as_posix()
-            display = relative if single_root else _join(given, relative)
+        prefix = path.as_posix()
+        for file_path, relative in _walk(str(path), include, exclude):
+            display = relative if single_root else _join(prefix, relative)
             yield from _read_file(file_path, display, result)
     elif path.exists() or path.is_symlink():
-        yield from _read_file(path, Path(given).as_posix(), result)
+        yield from _read_file(str(path), path.as_posix(), result)
     else:
         result.errors.append(InputError(given, "no such file or folder"))
 
 
 def _join(root: str, relative: str) -> str:
-    return (Path(root) / relative).as_posix()
+    """``(Path(root) / relative).as_posix()`` for a POSIX ``root`` as pathlib writes it."""
+    if root == ".":
+        return relative
+    return f"{root}{relative}" if root.endswith("/") else f"{root}/{relative}"
 
 
-def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
+def _walk(root: str, include: _Globs, exclude: _Globs) -> Iterator[tuple[str, str]]:
+    """The files to read under ``root``, in sorted order, with their paths relative to it."""
     for directory, subdirectories, files in os.walk(root):
-        base = Path(directory)
+        inside = directory[len(root) :].lstrip(os.sep).replace(os.sep, "/")
+        base = f"{inside}/" if inside else ""
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if not name.startswith(".")
-            and not _matches((base / name).relative_to(root).as_posix(), name, exclude)
+            if not name.startswith(".") and not exclude.match(base + name, name)
         )
         for name in sorted(files):
-            relative = (base / name).relative_to(root).as_posix()
-            if _matches(relative, name, include) and not _matches(relative, name, exclude):
-                yield base / name
+            relative = base + name
+            if include.match(relative, name) and not exclude.match(relative, name):
+                yield os.path.join(directory, name), relative
 
 
-def _matches(relative: str, name: str, patterns: Iterable[str]) -> bool:
-    return any(
-        fnmatch.fnmatchcase(relative if "/" in pattern else name, pattern) for pattern in patterns
-    )
-
-
-def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Document]:
+def _read_file(path: str, display: str, result: ReadResult) -> Iterator[Document]:
     try:
-        status = path.stat()
-        data = path.read_bytes()
+        status = os.stat(path)
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as error:
         result.errors.append(InputError(display, error.strerror or str(error)))
         return
     mtime = status.st_mtime
-    suffixes = [suffix.lower() for suffix in path.suffixes]
+    suffixes = _suffixes(os.path.basename(path))
     try:
         if suffixes and suffixes[-1] == ".gz":
             data = _gunzip(data, display)
@@ -176,7 +210,7 @@ def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Documen
         text = decode(data, display)
         if suffix in HTML_SUFFIXES:
             extracted = html_to_text(text, display)
-            yield Document(display, extracted, display, mtime, "html", str(path), status.st_size)
+            yield Document(display, extracted, display, mtime, "html", path, status.st_size)
             return
     except InputError as error:
         result.errors.append(error)
@@ -184,7 +218,14 @@ def _read_file(path: Path, display: str, result: ReadResult) -> Iterator[Documen
     if suffix in JSONL_SUFFIXES:
         yield from _records(display, text, mtime, result)
     else:
-        yield Document(display, text, display, mtime, "text", str(path), status.st_size)
+        yield Document(display, text, display, mtime, "text", path, status.st_size)
+
+
+def _suffixes(name: str) -> list[str]:
+    """A file name's suffixes in lower case, as ``PurePath(name).suffixes`` splits them."""
+    if name.endswith("."):
+        return []
+    return [f".{suffix.lower()}" for suffix in name.lstrip(".").split(".")[1:]]
 
 
 def _gunzip(data: bytes, path: str) -> bytes:
