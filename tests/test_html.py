@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,30 @@ def test_broken_gzip_is_an_error_naming_the_file(tmp_path: Path) -> None:
     assert read.documents == []
     assert read.errors[0].path == "bad.txt.gz"
     assert read.errors[0].reason.startswith("not a valid gzip file")
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_reading_in_processes_gives_what_reading_in_one_does(
+    tmp_path: Path, start_method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # HTML pages are extracted in worker processes, other files read in this one: the
+    # documents, and the errors, come in the same order either way.
+    page = story_page()
+    for number in range(6):
+        (tmp_path / f"p{number}.html").write_text(page.replace("Russia", f"Russia {number}"))
+    (tmp_path / "p6.htm.gz").write_bytes(gzip.compress(page.encode("utf-8")))
+    (tmp_path / "bad.html.gz").write_bytes(b"not gzip")
+    (tmp_path / "empty.html").write_text("<html></html>")
+    (tmp_path / "a.txt").write_text("plain text between the pages")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
+    taken = json.dumps({"id": (tmp_path / "p1.html").as_posix(), "text": "x"})
+    (tmp_path / "records.jsonl").write_text(f"{taken}\nnot json\n")
+    paths = [tmp_path, tmp_path / "missing", tmp_path / "p3.html", tmp_path / "records.jsonl"]
+    alone = read_documents(paths)
+    context = multiprocessing.get_context(start_method)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *_: context)
+    together = read_documents(paths, jobs=2)
+    assert together.documents == alone.documents
+    assert [str(error) for error in together.errors] == [str(error) for error in alone.errors]
+    assert sum(d.kind == "html" for d in alone.documents) >= 6
+    assert len(alone.errors) == 5  # bad gzip, binary, missing, duplicate id, not JSON

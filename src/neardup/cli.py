@@ -147,7 +147,7 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
         raise click.UsageError(str(bad_setting)) from bad_setting
     merged = effective_settings(options)
     include, exclude = merged["include"][0], merged["exclude"][0]
-    read = read_documents(paths, include=include, exclude=exclude)
+    read = read_documents(paths, include=include, exclude=exclude, jobs=options["jobs"])
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
     if options["verbose"]:

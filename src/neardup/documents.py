@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gzip
+import itertools
 import json
 import os
 import re
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
@@ -71,6 +74,7 @@ def read_documents(
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = (),
     stdin: IO[str] | None = None,
+    jobs: int = 1,
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
@@ -87,6 +91,8 @@ def read_documents(
         include: Globs of files to read inside folders.
         exclude: Globs of files and folders to skip inside folders.
         stdin: Where ``-`` reads from (default: ``sys.stdin``).
+        jobs: Processes to read files in (decoding, decompressing, extracting the text
+            of HTML); the result is the same for any number.
 
     Returns:
         The documents and the errors; reading goes on past a bad file.
@@ -94,24 +100,79 @@ def read_documents(
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     wanted, unwanted = _Globs(include), _Globs(exclude)
+    inputs = [
+        item
+        for given in paths
+        for item in _inputs(str(given), single_root, wanted, unwanted, stdin)
+    ]
     seen: set[str] = set()
     files: set[str] = set()
     real_folders: dict[str, str] = {}
-    for given in paths:
-        for document in _read_one(str(given), single_root, wanted, unwanted, stdin, result):
-            if document.file is not None:
-                real = _real_path(document.file, real_folders)
-                if real in files:
-                    continue  # the same file named twice (or by two paths) is read once
-                files.add(real)
-            if document.id in seen:
-                result.errors.append(
-                    InputError(document.path, f"duplicate document id {document.id!r}")
-                )
-                continue
-            seen.add(document.id)
-            result.documents.append(document)
+    for found in _load(inputs, jobs):
+        if isinstance(found, InputError):
+            result.errors.append(found)
+            continue
+        document = found
+        if document.file is not None:
+            real = _real_path(document.file, real_folders)
+            if real in files:
+                continue  # the same file named twice (or by two paths) is read once
+            files.add(real)
+        if document.id in seen:
+            result.errors.append(
+                InputError(document.path, f"duplicate document id {document.id!r}")
+            )
+            continue
+        seen.add(document.id)
+        result.documents.append(document)
     return result
+
+
+# What reading an input found, in order: its documents and the errors met on the way.
+_Found = list[Document | InputError]
+# A file to read, as (path, id), or what was found already (standard input, a bad path).
+_Input = tuple[str, str] | _Found
+# HTML files per unit of reading work handed to a worker process, at most.
+_FILES_PER_TASK = 16
+
+
+def _load(inputs: Sequence[_Input], jobs: int) -> Iterator[Document | InputError]:
+    """What the inputs hold, in order.
+
+    HTML files are read in ``jobs`` processes: extracting their text costs far more than
+    sending it back. Other files are read here, while the workers extract; sending
+    their text between processes would cost more than reading it.
+    """
+    pages = [item for item in inputs if isinstance(item, tuple) and _is_html(item[0])]
+    extracted: Iterator[_Found]
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(pages) > 1:
+            executor = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            size = max(1, min(_FILES_PER_TASK, len(pages) // (jobs * 4)))
+            chunks = [pages[start : start + size] for start in range(0, len(pages), size)]
+            extracted = itertools.chain.from_iterable(executor.map(_read_files, chunks))
+        else:
+            extracted = (_read_file(path, display) for path, display in pages)
+        for item in inputs:
+            if not isinstance(item, tuple):
+                yield from item
+            elif _is_html(item[0]):
+                yield from next(extracted)
+            else:
+                yield from _read_file(*item)
+
+
+def _is_html(path: str) -> bool:
+    """Whether a file is read as HTML (by its suffix, under any ``.gz``)."""
+    suffixes = _suffixes(os.path.basename(path))
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return bool(suffixes) and suffixes[-1] in HTML_SUFFIXES
+
+
+def _read_files(files: Sequence[tuple[str, str]]) -> list[_Found]:
+    """:func:`_read_file` of each file (the work run in worker processes)."""
+    return [_read_file(path, display) for path, display in files]
 
 
 class _Globs:
@@ -146,27 +207,26 @@ def _real_path(path: str, real_folders: dict[str, str]) -> str:
     return os.path.join(real, name)
 
 
-def _read_one(
+def _inputs(
     given: str,
     single_root: bool,
     include: _Globs,
     exclude: _Globs,
     stdin: IO[str] | None,
-    result: ReadResult,
-) -> Iterator[Document]:
+) -> Iterator[_Input]:
+    """The files to read for one path given, in order, or what it held already."""
     if given == STDIN:
-        yield from _records(STDIN, (stdin or sys.stdin).read(), None, result)
+        yield list(_records(STDIN, (stdin or sys.stdin).read(), None))
         return
     path = Path(given)
     if path.is_dir():
         prefix = path.as_posix()
         for file_path, relative in _walk(str(path), include, exclude):
-            display = relative if single_root else _join(prefix, relative)
-            yield from _read_file(file_path, display, result)
+            yield file_path, relative if single_root else _join(prefix, relative)
     elif path.exists() or path.is_symlink():
-        yield from _read_file(str(path), path.as_posix(), result)
+        yield str(path), path.as_posix()
     else:
-        result.errors.append(InputError(given, "no such file or folder"))
+        yield [InputError(given, "no such file or folder")]
 
 
 def _join(root: str, relative: str) -> str:
@@ -192,14 +252,14 @@ def _walk(root: str, include: _Globs, exclude: _Globs) -> Iterator[tuple[str, st
                 yield os.path.join(directory, name), relative
 
 
-def _read_file(path: str, display: str, result: ReadResult) -> Iterator[Document]:
+def _read_file(path: str, display: str) -> _Found:
+    """The documents in one file (one, or a JSONL file's records) and the errors met."""
     try:
         status = os.stat(path)
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
-        result.errors.append(InputError(display, error.strerror or str(error)))
-        return
+        return [InputError(display, error.strerror or str(error))]
     mtime = status.st_mtime
     suffixes = _suffixes(os.path.basename(path))
     try:
@@ -210,15 +270,12 @@ def _read_file(path: str, display: str, result: ReadResult) -> Iterator[Document
         text = decode(data, display)
         if suffix in HTML_SUFFIXES:
             extracted = html_to_text(text, display)
-            yield Document(display, extracted, display, mtime, "html", path, status.st_size)
-            return
+            return [Document(display, extracted, display, mtime, "html", path, status.st_size)]
     except InputError as error:
-        result.errors.append(error)
-        return
+        return [error]
     if suffix in JSONL_SUFFIXES:
-        yield from _records(display, text, mtime, result)
-    else:
-        yield Document(display, text, display, mtime, "text", path, status.st_size)
+        return list(_records(display, text, mtime))
+    return [Document(display, text, display, mtime, "text", path, status.st_size)]
 
 
 def _suffixes(name: str) -> list[str]:
@@ -270,7 +327,8 @@ def decode(data: bytes, path: str) -> str:
     raise InputError(path, f"not valid UTF-8 ({where}) and no encoding detected")
 
 
-def _records(path: str, text: str, mtime: float | None, result: ReadResult) -> Iterator[Document]:
+def _records(path: str, text: str, mtime: float | None) -> Iterator[Document | InputError]:
+    """The documents of JSONL text, one per line, and an error for each bad line."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -278,13 +336,13 @@ def _records(path: str, text: str, mtime: float | None, result: ReadResult) -> I
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            result.errors.append(InputError(where, f"not valid JSON ({error.msg})"))
+            yield InputError(where, f"not valid JSON ({error.msg})")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            result.errors.append(InputError(where, 'expected an object with a string "text"'))
+            yield InputError(where, 'expected an object with a string "text"')
             continue
         record_id = record.get("id", f"{path}:{number}")
         if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
-            result.errors.append(InputError(where, '"id" must be a string or an integer'))
+            yield InputError(where, '"id" must be a string or an integer')
             continue
         yield Document(id=str(record_id), text=record["text"], path=path, mtime=mtime)
