@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from neardup.boilerplate import (
     _METADATA_LINE,
+    _METADATA_MAX_WORDS,
     _METADATA_PENALTY,
     _RULES,
     _RULES_MAX_SPACES,
@@ -133,6 +134,7 @@ LINE_PARTS = st.sampled_from(
         "`tick`", "ends with a sentence.", "said:", "Bob says:", "5 hours ago", "12/03/2021",
         "January 5, 2020 at 10:00 in the morning", "“quoted.”", "x" * 161, "A" * 40 + " word",
         "İstanbul ß", "ﬁnance", "one, two. three; four: five! six? " * 4, "-", "  ", "",
+        "Wednesday, November 20, 2019", "Tue. 19 Nov 2019", "a a a a a a a a a a a a a a a",
     ]
 )  # fmt: skip
 
@@ -226,6 +228,15 @@ def test_tallies_of_parts_of_a_corpus_add_up_to_the_whole() -> None:
     merged = RepeatedLines([], min_documents=3, tally=first)
     assert merged.counts == whole.counts
     assert merged.counts["our journalism is funded by readers like you"] == 6
+
+
+def test_dates_led_by_a_weekday_are_metadata() -> None:
+    for line in ["Wednesday November 20, 2019", "WED, 20 Nov 2019", "Sunday, 12/03/2021 10:00"]:
+        assert line_weight(line, None) == -_METADATA_PENALTY, line
+    assert line_weight("Monkey November 20, 2019", None) != -_METADATA_PENALTY
+    longest = "Wednesday, November 20, 2019" + " a" * 15  # then the 30 characters allowed
+    assert len(longest.split()) == _METADATA_MAX_WORDS
+    assert line_weight(longest, None) == -_METADATA_PENALTY
 
 
 def test_only_short_lines_are_learnt_even_from_a_tally_made_by_hand() -> None:

@@ -100,15 +100,16 @@ _COMMENTS_HEADER = re.compile(
 # Metadata lines: dates and times, "<name> says:", which head comments and list items.
 _METADATA_LINE = regex.compile(
     r"""
-    ^(\p{L}+\ \d{1,2},?\ \d{4}|\d{1,2}\ \p{L}+\ \d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}
+    ^((?i:(mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\ )?
+    (\p{L}+\ \d{1,2},?\ \d{4}|\d{1,2}\ \p{L}+\ \d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}
       |\d+\ (minutes?|hours?|days?|weeks?|months?|years?)\ ago)\b.{0,30}$
     | ^\S{1,40}\ (says|said|wrote|writes|replied):$
     """,
     re.VERBOSE,
 )
 _METADATA_PENALTY = 20.0
-# The most words a metadata line can have: a date of three, then 30 characters.
-_METADATA_MAX_WORDS = 18
+# The most words a metadata line can have: a weekday, a date of three, then 30 characters.
+_METADATA_MAX_WORDS = 19
 _ISOLATED_TEXT_FACTOR = 0.0
 _ISOLATING_GAP = 8.0
 _EDGE_BEFORE = 0.0
