@@ -269,6 +269,25 @@ def test_navigation_and_comments_around_an_article_are_dropped() -> None:
     assert {"outside the main text", "comments header '34 Comments'", "comments section"} <= reasons
 
 
+def test_gallery_credit_and_newsletter_lines_are_furniture() -> None:
+    story = "\n\n".join(story_paragraphs()[:6])
+    furniture = [
+        "Image 3 of 10",
+        "(Image credit: Blue Origin)",
+        "Photo credit: Hau Dinh, AP",
+        "Get our daily Entertainment newsletter",
+        "No spam, we promise. You can unsubscribe at any time.",
+    ]
+    page = story.replace("\n\n", "\n\n" + "\n".join(furniture) + "\n\n", 1)
+    result = clean(page)
+    assert result.text == clean(story).text
+    dropped = {
+        page[start:end]: reason
+        for (start, end), reason in ((d.span, d.reason) for d in result.dropped)
+    }
+    assert all(dropped[line].startswith("page furniture") for line in furniture)
+
+
 def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
     # Text already chosen by an HTML extractor: only phrases and comment sections go.
     text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])
