@@ -288,6 +288,32 @@ def test_gallery_credit_and_newsletter_lines_are_furniture() -> None:
     assert all(dropped[line].startswith("page furniture") for line in furniture)
 
 
+def lead(topic: str) -> str:
+    """A long teaser lead: running text of 60 words about ``topic``."""
+    return " ".join(
+        f"The {topic} report said {n} things about the case in detail." for n in range(6)
+    )
+
+
+def test_long_lone_paragraphs_in_a_list_of_teasers_stay_out_of_the_article() -> None:
+    # Each teaser: a headline, a byline, a date, and a lead long enough to count as text.
+    story = "\n\n".join(story_paragraphs()[:6])
+    teasers = "\n\n".join(
+        f"Headline about the {topic} story today\nBy A Writer\nTuesday November 19, 2019\n"
+        f"{lead(topic)}"
+        for topic in ["budget", "election", "weather", "football"]
+    )
+    result = clean(f"{story}\n\nMore from the site\n\n{teasers}")
+    assert result.text == clean(story).text
+
+
+def test_a_page_whose_article_is_one_long_paragraph_keeps_it() -> None:
+    paragraph = lead("inquiry")
+    header = "Home\nNews\nSport\n\nInquiry findings published\nBy A Writer"
+    page = f"{header}\n\n{paragraph}\n\nAbout us\nContact"
+    assert clean(page).text == paragraph
+
+
 def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
     # Text already chosen by an HTML extractor: only phrases and comment sections go.
     text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])

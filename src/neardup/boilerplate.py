@@ -119,6 +119,7 @@ _ISOLATING_GAP = 8.0
 _EDGE_BEFORE = 0.0
 _EDGE_AFTER = -8.0
 _ISOLATED_MAX_WORDS = 50.0
+_ISOLATED_LONG_FACTOR = 0.25
 _LIST_ITEM = re.compile(r"^\s*([-*•‣◦–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 # Words of running text that must come before a comments header for it to end the
 # article ("Comments" links near the top of a page are navigation, not the section).
@@ -672,15 +673,17 @@ def _context_weights(
     """Line weights, with running text that stands alone between non-text lines discounted.
 
     Article paragraphs come in runs; a lone paragraph between a title, a byline and a
-    date is a teaser in a list of other stories. Also returns, for each line, the index
+    date is a teaser in a list of other stories: a short one counts nothing, a long one a
+    quarter (a long lone paragraph may still be a page's whole article, and wins where
+    nothing else on the page is running text). Also returns, for each line, the index
     (from ``start``) of the last line of its (possibly hard-wrapped) paragraph.
     """
     weights, paragraph_ends = _wrapped_weights(table, reasons, line_weights, start)
     gap_before = _gaps(weights, _EDGE_BEFORE)
     gap_after = _gaps(weights[::-1], _EDGE_AFTER)[::-1]
     return [
-        weight * _ISOLATED_TEXT_FACTOR
-        if 0 < weight < _ISOLATED_MAX_WORDS
+        weight * (_ISOLATED_TEXT_FACTOR if weight < _ISOLATED_MAX_WORDS else _ISOLATED_LONG_FACTOR)
+        if weight > 0
         and gap_before[index] <= -_ISOLATING_GAP
         and gap_after[index] <= -_ISOLATING_GAP
         else weight
