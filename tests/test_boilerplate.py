@@ -135,6 +135,8 @@ LINE_PARTS = st.sampled_from(
         "January 5, 2020 at 10:00 in the morning", "“quoted.”", "x" * 161, "A" * 40 + " word",
         "İstanbul ß", "ﬁnance", "one, two. three; four: five! six? " * 4, "-", "  ", "",
         "Wednesday, November 20, 2019", "Tue. 19 Nov 2019", "a a a a a a a a a a a a a a a",
+        "東京の天気は晴れです。", "ホーム ニュース", "2019年11月20日",
+        "Kindle for PCをショートカットで",
     ]
 )  # fmt: skip
 
@@ -312,6 +314,24 @@ def test_a_page_whose_article_is_one_long_paragraph_keeps_it() -> None:
     header = "Home\nNews\nSport\n\nInquiry findings published\nBy A Writer"
     page = f"{header}\n\n{paragraph}\n\nAbout us\nContact"
     assert clean(page).text == paragraph
+
+
+def test_japanese_running_text_is_found_without_spaces() -> None:
+    # Japanese has no spaces between words: its paragraphs must still weigh as text.
+    paragraphs = [
+        "東京都は二十日、新しい防災計画を発表した。計画では、大きな地震が起きた場合に"
+        "備えて、区や市と協力して避難所の数を増やし、食料や水の備蓄を見直すという。",
+        "都の担当者は「住民一人ひとりが日頃から準備をしておくことが大切だ」と話し、"
+        "家庭でも三日分の食料と水を用意するよう呼びかけている。",
+        "計画は来年四月から順次実施される予定で、都は説明会を各地で開くとしている。",
+    ]
+    menu = "ホーム\nニュース\n天気\nスポーツ\nお問い合わせ"
+    footer = "プライバシーポリシー\n利用規約\nサイトマップ"
+    article = "\n\n".join(paragraphs)
+    result = clean(f"{menu}\n\n{article}\n\n{footer}")
+    assert result.text == article
+    assert is_sentence_like(paragraphs[2])
+    assert line_weight(paragraphs[0], None) > 20
 
 
 def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:

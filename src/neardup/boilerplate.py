@@ -128,9 +128,18 @@ _ARTICLE_BEFORE_COMMENTS = 100.0
 # this long around them.
 _CONTEXT_WORDS = 12
 # Running text ends in one of these, perhaps followed by closing quotes and brackets.
-_RUNNING_TEXT_ENDS = ".!?…:;"
-_CLOSERS = "\"'”’»)]"
+_RUNNING_TEXT_ENDS = ".!?…:;。！？：；"
+_CLOSERS = "\"'”’»)]」』）"
 _INNER_PUNCTUATION = re.compile(r"[,.;:!?]\s")
+# Chinese and Japanese are written without spaces between words. In a line whose
+# whitespace-separated "words" average at least this many characters, Han and kana
+# characters count too, this many to a word, so that its running text weighs as such.
+_UNSPACED_MEAN_CHARS = 8
+_UNSPACED_CHARS_PER_WORD = 2
+_UNSPACED_SCRIPTS = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0002fa1f]"
+)
 _MIN_SENTENCE_WORDS = 4
 _LONG_LINE_WORDS = 20
 _LONG_LINE_PUNCTUATION = 2
@@ -343,7 +352,8 @@ class LineTable:
         starts: Where each line starts in :attr:`text`.
         stripped: Each line without edge whitespace (empty for a blank line).
         keys: Each line's :func:`line_key`.
-        words: Each line's number of words (whitespace-separated).
+        words: Each line's number of words (whitespace-separated; running-text features
+            count Han and kana characters too in a line written without spaces).
         sentence_like: Whether each line reads as running text (:func:`is_sentence_like`).
         weights: Each line's :func:`line_weight` if no rule drops it.
     """
@@ -358,20 +368,42 @@ class LineTable:
         single_spaced = _lines_single_spaced(text)
         self.keys = _line_keys(text, self.raw, self.stripped, single_spaced)
         self.words = _word_counts(self.stripped, single_spaced)
-        self.sentence_like = list(map(_sentence_like, self.stripped, self.words))
-        self.weights = _text_weights(self.stripped, self.words)
+        text_words = (
+            self.words if text.isascii() else list(map(_text_words, self.stripped, self.words))
+        )
+        self.sentence_like = list(map(_sentence_like, self.stripped, text_words))
+        self.weights = _text_weights(self.stripped, self.words, text_words)
 
     def __len__(self) -> int:
         return len(self.raw)
 
 
-def _text_weights(stripped: Sequence[str], counts: Sequence[int]) -> list[float]:
-    """:func:`line_weight` of each line, for lines no rule has dropped."""
+def _text_words(stripped: str, words: int) -> int:
+    """A stripped line's words, counting Han and kana in a line written without spaces.
+
+    ``words`` is its number of whitespace-separated words; a line whose words average
+    :data:`_UNSPACED_MEAN_CHARS` characters or more gets one more for every two Han or
+    kana characters.
+    """
+    if stripped.isascii() or len(stripped) < _UNSPACED_MEAN_CHARS * words:
+        return words
+    unspaced = len(_UNSPACED_SCRIPTS.findall(stripped))
+    return words + unspaced // _UNSPACED_CHARS_PER_WORD
+
+
+def _text_weights(
+    stripped: Sequence[str], counts: Sequence[int], text_counts: Sequence[int]
+) -> list[float]:
+    """:func:`line_weight` of each line, for lines no rule has dropped.
+
+    ``counts`` are the lines' whitespace-separated words, ``text_counts`` their
+    :func:`_text_words`.
+    """
     weights = []
-    for text, words in zip(stripped, counts, strict=True):
+    for text, spaced, words in zip(stripped, counts, text_counts, strict=True):
         if not text:
             weights.append(0.0)
-        elif words <= _METADATA_MAX_WORDS and _METADATA_LINE.match(text):
+        elif spaced <= _METADATA_MAX_WORDS and _METADATA_LINE.match(text):
             weights.append(-_METADATA_PENALTY)
         elif (words >= _MIN_SENTENCE_WORDS and _ends_running_text(text)) or (
             words >= _LONG_LINE_WORDS
@@ -559,7 +591,7 @@ def _block_after(stripped: Sequence[str], start: int) -> list[int]:
 def is_sentence_like(text: str) -> bool:
     """Whether a line reads as running text rather than a label or a title."""
     stripped = text.strip()
-    return _sentence_like(stripped, len(stripped.split()))
+    return _sentence_like(stripped, _text_words(stripped, len(stripped.split())))
 
 
 def _sentence_like(stripped: str, words: int) -> bool:
@@ -607,7 +639,8 @@ def line_weight(text: str, reason: str | None) -> float:
         return 0.0
     if reason is not None:
         return -_SHORT_LINE_PENALTY
-    return _text_weights([stripped], [len(stripped.split())])[0]
+    words = len(stripped.split())
+    return _text_weights([stripped], [words], [_text_words(stripped, words)])[0]
 
 
 def select_main_text(
