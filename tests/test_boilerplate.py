@@ -334,6 +334,15 @@ def test_japanese_running_text_is_found_without_spaces() -> None:
     assert line_weight(paragraphs[0], None) > 20
 
 
+def test_a_list_ending_the_article_stays_with_a_line_after_each_item() -> None:
+    story = "\n\n".join(story_paragraphs()[:6])
+    items = "\n".join(f"{n}) Offer number {n}\nhttp://example.com/{n}" for n in range(1, 6))
+    result = clean(f"{story}\n{items}\n\nAbout us\nContact us\nJobs")
+    assert result.text.endswith("5) Offer number 5")
+    assert "http://example.com/4" in result.text
+    assert "About us" not in result.text
+
+
 def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
     # Text already chosen by an HTML extractor: only phrases and comment sections go.
     text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])

@@ -692,12 +692,29 @@ def select_main_text(
     if best_start < 0:
         return
     first, last = start + best_start, start + paragraph_ends[best_end]
-    # A list that ends the article belongs to it ("The steps are:" then "1. ...").
-    while last + 1 < comments and (not stripped[last + 1] or _LIST_ITEM.match(table.raw[last + 1])):
-        last += 1
+    last = _list_end(table, last, comments)
     for index in range(start, stop):
         if reasons[index] is None and stripped[index] and not first <= index <= last:
             reasons[index] = "outside the main text"
+
+
+def _list_end(table: LineTable, last: int, stop: int) -> int:
+    """The last item of a list right after line ``last``, or ``last`` if none follows.
+
+    A list that ends the article belongs to it ("The steps are:" then "1. ..."); each
+    of its items may be followed by one line of its own (a link, a price).
+    """
+    stripped, end, between = table.stripped, last, 0
+    for index in range(last + 1, stop):
+        if not stripped[index]:
+            continue
+        if _LIST_ITEM.match(table.raw[index]):
+            end, between = index, 0
+        else:
+            between += 1
+            if between > 1 or end == last:
+                break
+    return end
 
 
 def _context_weights(
