@@ -272,15 +272,21 @@ def test_navigation_and_comments_around_an_article_are_dropped() -> None:
 
 
 def test_gallery_credit_and_newsletter_lines_are_furniture() -> None:
-    story = "\n\n".join(story_paragraphs()[:6])
     furniture = [
         "Image 3 of 10",
         "(Image credit: Blue Origin)",
         "Photo credit: Hau Dinh, AP",
+        "Photo: David Zalubowski, STF / Associated Press",
+        "Image 1 of / 9",
+        "In this Sunday, Nov. 10, 2019, photograph, a row of unsold cars sits at a dealership.",
         "Get our daily Entertainment newsletter",
         "No spam, we promise. You can unsubscribe at any time.",
     ]
-    page = story.replace("\n\n", "\n\n" + "\n".join(furniture) + "\n\n", 1)
+    # One line between each two paragraphs of the story.
+    paragraphs = story_paragraphs()[: len(furniture) + 1]
+    story = "\n\n".join(paragraphs)
+    pairs = zip(furniture, paragraphs[1:], strict=True)
+    page = "\n\n".join([paragraphs[0], *(f"{line}\n{paragraph}" for line, paragraph in pairs)])
     result = clean(page)
     assert result.text == clean(story).text
     dropped = {

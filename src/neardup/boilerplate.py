@@ -42,8 +42,9 @@ _FURNITURE = re.compile(
     | rating:?\ -?\d+\ votes? | (\d+\ )?(likes?|shares?|views?)
     | (sign\ up|subscribe)(\ (for|to)\b.*)? | (we\ use|accept(\ all)?)\ cookies\b.*
     | (©|\(c\)|copyright)\s*\d{4}\b.* | all\ rights\ reserved
-    | (image|photo|picture|slide)\ \d+\ (of|/)\ \d+
-    | \(?(image|photo|picture)\ credits?:\ .*
+    | (image|photo|picture|slide)\ \d+\ (of|/|of\ /)\ \d+
+    | \(?(image|photo|picture)s?(\ credits?)?:\ .*
+    | in\ this\ [\w,.'\ ]{0,40}(photo|photograph|image|picture|frame\ grab)\b.*
     | (get|sign\ up\ for|receive)\ (our|the)\ [\w'\ ]{0,40}newsletters?
     | no\ spam\b.*
     """,
@@ -73,7 +74,7 @@ _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re
 # and holds no double space matches no rule, so the regex is not tried on it.
 _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
-    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
+    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam", "in this ",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
