@@ -136,7 +136,7 @@ LINE_PARTS = st.sampled_from(
         "İstanbul ß", "ﬁnance", "one, two. three; four: five! six? " * 4, "-", "  ", "",
         "Wednesday, November 20, 2019", "Tue. 19 Nov 2019", "a a a a a a a a a a a a a a a",
         "東京の天気は晴れです。", "ホーム ニュース", "2019年11月20日",
-        "Kindle for PCをショートカットで",
+        "Kindle for PCをショートカットで", "٣ hours ago", "Ann wrote:", "by: ",
     ]
 )  # fmt: skip
 

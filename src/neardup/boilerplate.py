@@ -112,6 +112,9 @@ _METADATA_LINE = regex.compile(
     """,
     re.VERBOSE,
 )
+# Every metadata line has a digit (its date or time) or ends in ":" ("<name> says:"); the
+# standard library's engine tells so several times faster than the pattern fails.
+_HAS_DIGIT = re.compile(r"\d").search
 _METADATA_PENALTY = 20.0
 # The most words a metadata line can have: a weekday, a date of three, then 30 characters.
 _METADATA_MAX_WORDS = 19
@@ -404,7 +407,11 @@ def _text_weights(
     for text, spaced, words in zip(stripped, counts, text_counts, strict=True):
         if not text:
             weights.append(0.0)
-        elif spaced <= _METADATA_MAX_WORDS and _METADATA_LINE.match(text):
+        elif (
+            spaced <= _METADATA_MAX_WORDS
+            and (text.endswith(":") or _HAS_DIGIT(text))
+            and _METADATA_LINE.match(text)
+        ):
             weights.append(-_METADATA_PENALTY)
         elif (words >= _MIN_SENTENCE_WORDS and _ends_running_text(text)) or (
             words >= _LONG_LINE_WORDS
