@@ -349,6 +349,28 @@ def test_a_list_ending_the_article_stays_with_a_line_after_each_item() -> None:
     assert "About us" not in result.text
 
 
+def test_blog_comments_are_cut_at_the_first_signature_even_after_a_short_post() -> None:
+    post = "Our open thread for September is here. Ask us anything about our research."
+    comments = "\n\n".join(
+        f"{name} on September {day}, 2018 at 4:47 pm said:\n\n{text}"
+        for name, day, text in [
+            (
+                "Milan Griffes",
+                12,
+                "Any update on how the new paper will affect the recommendation? " * 3,
+            ),
+            (
+                "Catherine (GiveWell)",
+                13,
+                "We have not yet reviewed it, but plan to consider it soon. " * 3,
+            ),
+        ]
+    )
+    result = clean(f"{post}\n\n{comments}\n\nLeave a Reply")
+    assert result.text == post
+    assert result.dropped[0].reason.startswith("comments header 'Milan Griffes on September 12")
+
+
 def test_html_extracted_text_keeps_what_the_extractor_chose() -> None:
     # Text already chosen by an HTML extractor: only phrases and comment sections go.
     text = "Short intro line\n\n" + "\n\n".join(story_paragraphs()[:3])

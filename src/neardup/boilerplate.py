@@ -102,6 +102,10 @@ _COMMENTS_HEADER = re.compile(
     """,
     re.VERBOSE,
 )
+# The line that opens a comment on a blog: "<name> on <date> at <time> said:".
+_COMMENT_SIGNATURE = regex.compile(
+    r"^.{1,60}\s(on|at)\s.{0,40}\d.{0,30}\s(says|said|wrote|writes|replied)\s*:$"
+)
 # Metadata lines: dates and times, "<name> says:", which head comments and list items.
 _METADATA_LINE = regex.compile(
     r"""
@@ -815,6 +819,10 @@ def _comments_start(
             table.keys[index]
         ):
             reasons[index] = f"comments header {table.stripped[index]!r}"
+            return index + 1
+        stripped = table.stripped[index]
+        if words_before > 0 and stripped.endswith(":") and _COMMENT_SIGNATURE.match(stripped):
+            reasons[index] = f"comments header {stripped!r}"
             return index + 1
         weight = weights[index - start]
         if weight > 0:
