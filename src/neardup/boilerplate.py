@@ -45,6 +45,10 @@ _FURNITURE = re.compile(
     | (image|photo|picture|slide)\ \d+\ (of|/|of\ /)\ \d+
     | \(?(image|photo|picture)s?(\ credits?)?:\ .*
     | in\ this\ [\w,.'\ ]{0,40}(photo|photograph|image|picture|frame\ grab)\b.*
+    | image\ (copyright|caption)\b.* | caption | close | video | advert
+    | this\ slideshow\ requires\ javascript | word\ ?count:\ \d+
+    | related:\ .* | (read|see)\ (more|also):\ .* | tags?:\ .*
+    | like\ this\ (story|article)\?.* | follow\ [\w.\ ]{1,40}\ on
     | (get|sign\ up\ for|receive)\ (our|the)\ [\w'\ ]{0,40}newsletters?
     | no\ spam\b.*
     """,
@@ -74,7 +78,8 @@ _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re
 # and holds no double space matches no rule, so the regex is not tried on it.
 _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
-    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam", "in this ",
+    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam", "in this ", "related:", "read more:",
+    "see more:", "read also:", "see also:", "tag", "like this",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
