@@ -306,6 +306,15 @@ def test_gallery_caption_credit_prompt_and_link_lines_are_furniture() -> None:
     assert all(dropped[line].startswith("page furniture") for line in furniture)
 
 
+def test_a_caption_ending_with_its_credit_is_dropped_inside_the_article() -> None:
+    paragraphs = story_paragraphs()[:8]
+    caption = "Troops were seen near the border this week (Image: GETTY )"
+    page = "\n\n".join([*paragraphs[:4], caption, *paragraphs[4:]])
+    result = clean(page)
+    assert result.text == clean("\n\n".join(paragraphs)).text
+    assert f"photo caption {caption!r}" in [d.reason for d in result.dropped]
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(

@@ -78,11 +78,14 @@ _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re
 # and holds no double space matches no rule, so the regex is not tried on it.
 _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
-    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam", "in this ", "related:", "read more:",
-    "see more:", "read also:", "see also:", "tag", "like this",
+    "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
+    "in this ", "related:", "read more:", "see more:", "read also:", "see also:", "tag",
+    "like this",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
+# A photo caption that ends with its credit: "... Hong Kong (Image: GETTY)".
+_CREDITED_CAPTION = re.compile(r"\((image|photo|picture|pic)s?(\ credits?)?:\ [^()]{1,60}\)$")
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
@@ -569,6 +572,8 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             reasons[index] = f"page furniture {stripped[index]!r}"
         elif "|" in stripped[index] and _PAGE_TITLE.match(stripped[index]):
             reasons[index] = "page title"
+        elif key.endswith(")") and _CREDITED_CAPTION.search(key):
+            reasons[index] = f"photo caption {stripped[index]!r}"
         index += 1
     return reasons
 
