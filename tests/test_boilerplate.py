@@ -315,6 +315,16 @@ def test_a_caption_ending_with_its_credit_is_dropped_inside_the_article() -> Non
     assert f"photo caption {caption!r}" in [d.reason for d in result.dropped]
 
 
+def test_a_line_repeating_the_line_before_it_is_dropped() -> None:
+    # Galleries render a caption twice: in the slide and in its lightbox.
+    paragraphs = story_paragraphs()[:8]
+    caption = "U.S. Defense Secretary Mark Esper shakes hands with the minister in Hanoi"
+    page = "\n\n".join([*paragraphs[:4], caption, caption, *paragraphs[4:]])
+    result = clean(page)
+    assert result.text.count(caption) == 1
+    assert "repeated line" in [d.reason for d in result.dropped]
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(

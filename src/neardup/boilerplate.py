@@ -552,6 +552,7 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
     """
     keys, stripped = table.keys, table.stripped
     reasons: list[str | None] = [None] * len(keys)
+    previous = ""
     index = 0
     while index < len(keys):
         key = keys[index]
@@ -574,6 +575,9 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             reasons[index] = "page title"
         elif key.endswith(")") and _CREDITED_CAPTION.search(key):
             reasons[index] = f"photo caption {stripped[index]!r}"
+        elif key == previous:
+            reasons[index] = "repeated line"
+        previous = key
         index += 1
     return reasons
 
