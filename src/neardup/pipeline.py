@@ -514,7 +514,9 @@ def find_duplicates(
             "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
             len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
         )  # fmt: skip
-        candidates = lsh.candidates(sketches.signatures, np.asarray(eligible, dtype=np.int64))
+        # With every article eligible, the index reads the signatures without a copy.
+        among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
+        candidates = lsh.candidates(sketches.signatures, among)
         edges = _verify(sketches, candidates.pairs, config, workers)
     if progress:
         progress("verified", len(edges), len(edges))
