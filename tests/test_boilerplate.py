@@ -292,6 +292,11 @@ def test_gallery_caption_credit_prompt_and_link_lines_are_furniture() -> None:
         "This slideshow requires JavaScript.",
         "Wordcount: 717",
         "Advert",
+        "6",
+        "Sign in",
+        "Back to gallery",
+        "I agree that the site can send me its newsletter.",
+        "Get Motor Cycle Monthly delivered through your letterbox every month.",
     ]
     # One line between each two paragraphs of the story.
     paragraphs = story_paragraphs()[: len(furniture) + 1]

@@ -49,6 +49,8 @@ _FURNITURE = re.compile(
     | this\ slideshow\ requires\ javascript | word\ ?count:\ \d+
     | related:\ .* | (read|see)\ (more|also):\ .* | tags?:\ .*
     | like\ this\ (story|article)\?.* | follow\ [\w.\ ]{1,40}\ on
+    | \d{1,3} | (sign|log)\ (in|out) | back\ to\ gallery | \d+\ comments?
+    | i\ agree\b.* | get\ [\w'’\ ]{1,60}\ delivered\b.* | print\ this\ (article|page|story)\b.*
     | (get|sign\ up\ for|receive)\ (our|the)\ [\w'\ ]{0,40}newsletters?
     | no\ spam\b.*
     """,
@@ -80,7 +82,7 @@ _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
     "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
     "in this ", "related:", "read more:", "see more:", "read also:", "see also:", "tag",
-    "like this",
+    "like this", "i agree", "get ", "print this",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
