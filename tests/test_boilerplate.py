@@ -330,6 +330,17 @@ def test_a_line_repeating_the_line_before_it_is_dropped() -> None:
     assert "repeated line" in [d.reason for d in result.dropped]
 
 
+def test_an_about_box_after_the_article_ends_it() -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    bio = "Jane Doe is a reporter who covers defence and security for the paper."
+    result = clean(f"{story}\n\nAbout Jane Doe\n{bio}\n\nMore from Jane Doe")
+    assert result.text == clean(story).text
+    assert "about box 'About Jane Doe'" in [d.reason for d in result.dropped]
+    # A subheading about something else does not end an article.
+    subheading = f"{story}\n\nAbout the study\n{bio}"
+    assert clean(subheading).text.endswith(bio)
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(

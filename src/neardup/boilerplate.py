@@ -112,6 +112,13 @@ _COMMENTS_HEADER = re.compile(
     """,
     re.VERBOSE,
 )
+# The header of a box about the author or the company after an article: "About Jane Doe",
+# "About the author", "About Ascom" (not "About us", a link, or "About the study").
+_ABOUT_WORDS = ("About", "ABOUT", "Sobre", "Über", "À propos de", "Acerca de")
+_ABOUT_BOX = regex.compile(
+    r"^(About|ABOUT|Sobre|Über|À\ propos\ de|Acerca\ de)"
+    r"(\ the\ author|\ THE\ AUTHOR|(\ \p{Lu}[\p{L}.&'-]*){1,4}):?$"
+)
 # The line that opens a comment on a blog: "<name> on <date> at <time> said:".
 _COMMENT_SIGNATURE = regex.compile(
     r"^.{1,60}\s(on|at)\s.{0,40}\d.{0,30}\s(says|said|wrote|writes|replied)\s*:$"
@@ -698,10 +705,10 @@ def select_main_text(
         else -_SHORT_LINE_PENALTY
         for index in range(start, stop)
     ]
-    comments = _comments_start(table, reasons, line_weights, start, stop)
+    comments, tail = _tail_start(table, reasons, line_weights, start, stop)
     for index in range(comments, stop):
         if reasons[index] is None and stripped[index]:
-            reasons[index] = "comments section"
+            reasons[index] = tail
     if not main_stretch:
         return
     weights, paragraph_ends = _context_weights(
@@ -819,31 +826,38 @@ def _gaps(weights: Sequence[float], edge: float) -> list[float]:
     return gaps
 
 
-def _comments_start(
+def _tail_start(
     table: LineTable,
     reasons: list[str | None],
     weights: Sequence[float],
     start: int,
     stop: int,
-) -> int:
-    """Index of the comment-section header after the article's running text, else ``stop``."""
+) -> tuple[int, str]:
+    """Where the article's tail starts, and what it is; ``stop`` if it has none.
+
+    The tail is a comment section, opened by its header or by a comment's signature,
+    or an "About <name>" box on the author or the company after the article; everything
+    from there on is dropped as part of it.
+    """
     words_before = 0.0
     for index in range(start, stop):
-        if not table.stripped[index]:
-            continue
-        if words_before >= _ARTICLE_BEFORE_COMMENTS and _COMMENTS_HEADER.fullmatch(
-            table.keys[index]
-        ):
-            reasons[index] = f"comments header {table.stripped[index]!r}"
-            return index + 1
         stripped = table.stripped[index]
+        if not stripped:
+            continue
+        if words_before >= _ARTICLE_BEFORE_COMMENTS:
+            if _COMMENTS_HEADER.fullmatch(table.keys[index]):
+                reasons[index] = f"comments header {stripped!r}"
+                return index + 1, "comments section"
+            if stripped.startswith(_ABOUT_WORDS) and _ABOUT_BOX.match(stripped):
+                reasons[index] = f"about box {stripped!r}"
+                return index + 1, "after the about box"
         if words_before > 0 and stripped.endswith(":") and _COMMENT_SIGNATURE.match(stripped):
             reasons[index] = f"comments header {stripped!r}"
-            return index + 1
+            return index + 1, "comments section"
         weight = weights[index - start]
         if weight > 0:
             words_before += weight
-    return stop
+    return stop, "comments section"
 
 
 def build(
