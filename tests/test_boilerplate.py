@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -297,6 +298,12 @@ def test_gallery_caption_credit_prompt_and_link_lines_are_furniture() -> None:
         "Back to gallery",
         "I agree that the site can send me its newsletter.",
         "Get Motor Cycle Monthly delivered through your letterbox every month.",
+        "This material may not be published, broadcast, rewritten, or redistributed.",
+        "Quotes delayed at least 15 minutes.",
+        "Watch: the moment the rocket lifted off",
+        "Listen to this article",
+        "Pick Six Newsletter",
+        "Write to Al Root at allen.root@example.com",
     ]
     # One line between each two paragraphs of the story.
     paragraphs = story_paragraphs()[: len(furniture) + 1]
@@ -339,6 +346,16 @@ def test_an_about_box_after_the_article_ends_it() -> None:
     # A subheading about something else does not end an article.
     subheading = f"{story}\n\nAbout the study\n{bio}"
     assert clean(subheading).text.endswith(bio)
+
+
+@pytest.mark.parametrize("header", ["DON'T MISS", "Most popular in the section"])
+def test_headlines_under_more_list_headers_are_dropped(header: str) -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    headlines = "\n".join(["Plague fears grow after second case", "Markets rally on trade hopes"])
+    result = clean(f"{story}\n\n{header}\n{headlines}")
+    reasons = [d.reason for d in result.dropped]
+    assert f"list header {header!r}" in reasons
+    assert reasons.count(f"headline list under {header!r}") == 2
 
 
 def lead(topic: str) -> str:

@@ -51,6 +51,9 @@ _FURNITURE = re.compile(
     | like\ this\ (story|article)\?.* | follow\ [\w.\ ]{1,40}\ on
     | \d{1,3} | (sign|log)\ (in|out) | back\ to\ gallery | \d+\ comments?
     | i\ agree\b.* | get\ [\w'’\ ]{1,60}\ delivered\b.* | print\ this\ (article|page|story)\b.*
+    | this\ material\ may\ not\ be\ published\b.* | quotes\ delayed\b.* | comments
+    | watch(\ live)?:\ .* | listen(\ to\ (this|the)\ (article|story))? | [\w'\ ]{0,40}\ newsletter
+    | write\ to\ [\w.'\ ]{1,40}\ at\ \S+@\S+
     | (get|sign\ up\ for|receive)\ (our|the)\ [\w'\ ]{0,40}newsletters?
     | no\ spam\b.*
     """,
@@ -62,7 +65,8 @@ _LIST_HEADER = re.compile(
     r"""
     articles\ you\ may\ like | you\ (may|might)\ also\ like | related(\ (articles|stories
     |posts|news|content|reading|coverage))? | trending(\ now|\ stories)? | most\ (read
-    |popular|viewed) | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
+    |popular|viewed)\b.* | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
+    | don'?t\ miss
     | more\ (stories|news|from\ [\w'\ ]{1,30}) | read\ more\ from\ [\w'\ ]{1,30}
     | popular\ (now|stories) | editor'?s\ picks?
     | (\w+\ ){0,3}(more|other|related|latest|top|popular|recommended|trending|partner|most
@@ -82,7 +86,8 @@ _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
     "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
     "in this ", "related:", "read more:", "see more:", "read also:", "see also:", "tag",
-    "like this", "i agree", "get ", "print this",
+    "like this", "i agree", "get ", "print this", "most ", "this material", "quotes delayed",
+    "watch",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
