@@ -358,6 +358,25 @@ def test_headlines_under_more_list_headers_are_dropped(header: str) -> None:
     assert reasons.count(f"headline list under {header!r}") == 2
 
 
+def test_a_table_ending_the_article_stays_with_it() -> None:
+    story = "\n\n".join(story_paragraphs()[:6])
+    rows = "\n".join(
+        f"June {day} – {city} @ {venue}"
+        for day, city, venue in [
+            (9, "West Palm Beach, FL", "Coral Sky Amphitheatre"),
+            (10, "Tampa, FL", "Credit Union Amphitheatre"),
+            (14, "Alpharetta, GA", "Ameris Bank Amphitheatre"),
+            (17, "Nashville, TN", "Bridgestone Arena"),
+        ]
+    )
+    result = clean(f"{story}\n\nThe Tour Dates\n{rows}\n\nAbout us\nContact")
+    assert result.text.endswith("June 17 – Nashville, TN @ Bridgestone Arena")
+    assert "The Tour Dates" in result.text
+    # Two rows are not a table; headlines after an article are not either.
+    two = "\n".join(rows.splitlines()[:2])
+    assert "June 9" not in clean(f"{story}\n\n{two}\n\nAbout us").text
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(

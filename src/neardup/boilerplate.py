@@ -150,6 +150,9 @@ _EDGE_BEFORE = 0.0
 _EDGE_AFTER = -8.0
 _ISOLATED_MAX_WORDS = 50.0
 _ISOLATED_LONG_FACTOR = 0.25
+# A table closing the article belongs to it too: rows split by one of these.
+_ROW_SEPARATORS = (" – ", " — ", " -- ", " @ ")
+_MIN_TABLE_ROWS = 3
 _LIST_ITEM = re.compile(r"^\s*([-*•‣◦–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 # Words of running text that must come before a comments header for it to end the
 # article ("Comments" links near the top of a page are navigation, not the section).
@@ -742,7 +745,8 @@ def _list_end(table: LineTable, last: int, stop: int) -> int:
     """The last item of a list right after line ``last``, or ``last`` if none follows.
 
     A list that ends the article belongs to it ("The steps are:" then "1. ..."); each
-    of its items may be followed by one line of its own (a link, a price).
+    of its items may be followed by one line of its own (a link, a price). So does a
+    table (:func:`_table_end`).
     """
     stripped, end, between = table.stripped, last, 0
     for index in range(last + 1, stop):
@@ -754,7 +758,38 @@ def _list_end(table: LineTable, last: int, stop: int) -> int:
             between += 1
             if between > 1 or end == last:
                 break
+    if end == last:
+        end = _table_end(table, last, stop)
     return end
+
+
+def _table_end(table: LineTable, last: int, stop: int) -> int:
+    """The last row of a table right after line ``last``, or ``last`` if none follows.
+
+    A table is 3 or more rows (perhaps after a title of its own, "The band's tour
+    dates"), each split by the same separator ("June 9 – Tampa, FL @ Arena").
+    """
+    stripped, words = table.stripped, table.words
+    firsts: list[int] = []
+    index = last + 1
+    while index < stop and len(firsts) < 2:
+        if stripped[index]:
+            firsts.append(index)
+        index += 1
+    for first in firsts:
+        for separator in _ROW_SEPARATORS:
+            if separator not in stripped[first]:
+                continue
+            end, rows = first, 0
+            for index in range(first, stop):
+                if not stripped[index]:
+                    continue
+                if separator not in stripped[index] or words[index] > _HEADLINE_MAX_WORDS:
+                    break
+                end, rows = index, rows + 1
+            if rows >= _MIN_TABLE_ROWS:
+                return end
+    return last
 
 
 def _context_weights(
