@@ -78,16 +78,17 @@ _LIST_HEADER = re.compile(
 
 # Both, in one pass: a list header is looked for first.
 _RULES = re.compile(f"(?P<list>{_LIST_HEADER.pattern})|{_FURNITURE.pattern}", re.VERBOSE)
-# The rules above that end in ".*" begin with one of these. Every other rule matches
-# single-spaced text of at most this many spaces (the most in "(\w+ ){0,3}more (\w+ ){0,3}
-# news from [\w' ]{1,30}"). A key of more spaces (a paragraph) that begins otherwise
-# and holds no double space matches no rule, so the regex is not tried on it.
+# The rules above that end in ".*" begin with one of these (and so do a few that come
+# near the limit). Every other rule matches single-spaced text of at most this many
+# spaces (the most in "(\w+ ){0,3}more (\w+ ){0,3}news from [\w' ]{1,30}"). A key of more
+# spaces (a paragraph) that begins otherwise and holds no double space matches no rule,
+# so the regex is not tried on it.
 _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
     "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
     "in this ", "related:", "read more:", "see more:", "read also:", "see also:", "tag",
     "like this", "i agree", "get ", "print this", "most ", "this material", "quotes delayed",
-    "watch",
+    "watch", "write to ",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
