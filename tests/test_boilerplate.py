@@ -377,6 +377,16 @@ def test_a_table_ending_the_article_stays_with_it() -> None:
     assert "June 9" not in clean(f"{story}\n\n{two}\n\nAbout us").text
 
 
+def test_a_short_question_is_text_only_when_running_text_follows_it() -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    opening = "Should we be worried about what comes next?"
+    teaser = "What made the film so popular?"
+    page = f"{opening}\n\n{story}\n\n{teaser}\nBy A Writer\n\nAbout us\nContact"
+    result = clean(page)
+    assert result.text.startswith(opening)
+    assert teaser not in result.text
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(

@@ -643,6 +643,11 @@ def _sentence_like(stripped: str, words: int) -> bool:
     return words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
 
 
+def _short_question(stripped: str, words: int) -> bool:
+    """Whether a stripped line is a question short enough to be a headline (15 words)."""
+    return words <= _HEADLINE_MAX_WORDS // 2 and stripped.rstrip(_CLOSERS).endswith(("?", "？"))
+
+
 def _ends_running_text(stripped: str) -> bool:
     """Whether a stripped line ends as a sentence or clause does."""
     end = stripped.rstrip(_CLOSERS)[-1:]
@@ -801,10 +806,25 @@ def _context_weights(
     Article paragraphs come in runs; a lone paragraph between a title, a byline and a
     date is a teaser in a list of other stories: a short one counts nothing, a long one a
     quarter (a long lone paragraph may still be a page's whole article, and wins where
-    nothing else on the page is running text). Also returns, for each line, the index
-    (from ``start``) of the last line of its (possibly hard-wrapped) paragraph.
+    nothing else on the page is running text). A short question that running text does
+    not follow weighs as a title. Also returns, for each line, the index (from ``start``)
+    of the last line of its (possibly hard-wrapped) paragraph.
     """
     weights, paragraph_ends = _wrapped_weights(table, reasons, line_weights, start)
+    # A short question that running text does not follow is a headline, as in a list
+    # of teasers ("What made the film so popular?", then a byline).
+    following = 0.0
+    for index in range(len(weights) - 1, -1, -1):
+        weight = weights[index]
+        line = start + index
+        if (
+            weight > 0
+            and following <= 0
+            and _short_question(table.stripped[line], table.words[line])
+        ):
+            weights[index] = -_TITLE_LINE_PENALTY
+        if weight != 0.0:
+            following = weight
     gap_before = _gaps(weights, _EDGE_BEFORE)
     gap_after = _gaps(weights[::-1], _EDGE_AFTER)[::-1]
     return [
