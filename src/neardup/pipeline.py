@@ -376,17 +376,22 @@ def _components(
     """
     _, local = np.unique(pairs, return_inverse=True)
     local = local.reshape(pairs.shape)
+    first, second = local[:, 0], local[:, 1]
+    # Each article points at its tree's root, the lowest article of the tree so far.
     labels = np.arange(local.max() + 1 if len(local) else 0)
     while True:
-        # Each node takes the lowest label among its neighbours, then its label's label.
-        low = np.minimum(labels[local[:, 0]], labels[local[:, 1]])
-        lowered = labels.copy()
-        np.minimum.at(lowered, local[:, 0], low)
-        np.minimum.at(lowered, local[:, 1], low)
-        lowered = lowered[lowered]
-        if np.array_equal(lowered, labels):
-            return labels[local[:, 0]], np.bincount(labels, minlength=len(labels))
-        labels = lowered
+        # Hook each pair's two roots to the lower of them, then point every article
+        # straight at its new root; at the end each pair's two roots are one.
+        roots_a, roots_b = labels[first], labels[second]
+        low = np.minimum(roots_a, roots_b)
+        hooked = labels.copy()
+        np.minimum.at(hooked, roots_a, low)
+        np.minimum.at(hooked, roots_b, low)
+        while not np.array_equal(jumped := hooked[hooked], hooked):
+            hooked = jumped
+        if np.array_equal(hooked, labels):
+            return labels[first], np.bincount(labels, minlength=len(labels))
+        labels = hooked
 
 
 def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.int64]]:
