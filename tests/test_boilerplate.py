@@ -387,6 +387,29 @@ def test_a_short_question_is_text_only_when_running_text_follows_it() -> None:
     assert teaser not in result.text
 
 
+def test_a_quote_lead_in_or_an_opinion_is_not_a_comment_or_furniture() -> None:
+    paragraphs = story_paragraphs()[:8]
+    for line in [
+        "In a statement on Jan. 5, the company said:",
+        "I agree with critics who say the plan is too expensive, and I said so last week.",
+        "Most popular were the electric models, which sold out within days of going on sale.",
+    ]:
+        baseline = clean("\n\n".join(paragraphs)).text
+        result = clean("\n\n".join([*paragraphs[:4], line, *paragraphs[4:]]))
+        assert line in result.text, line
+        assert all(p.strip() in result.text for p in paragraphs if p.strip() in baseline), line
+
+
+def test_a_long_chinese_question_ending_the_article_is_running_text() -> None:
+    paragraphs = [
+        "东京都二十日发布了新的防灾计划，计划在发生大地震时与各区和市合作增加避难所的数量，并重新审视食物和水的储备。",
+        "负责人表示居民平时做好准备非常重要，并呼吁每个家庭准备三天的食物和饮用水，以备不时之需。",
+        "这个计划明年四月开始实施，东京都将在各地举办说明会，那么居民们到底应该如何为灾害做好准备呢？",
+    ]
+    article = "\n\n".join(paragraphs)
+    assert clean(f"首页\n新闻\n\n{article}\n\n2019年11月20日").text == article
+
+
 def lead(topic: str) -> str:
     """A long teaser lead: running text of 60 words about ``topic``."""
     return " ".join(
@@ -435,8 +458,8 @@ def test_a_list_ending_the_article_stays_with_a_line_after_each_item() -> None:
     story = "\n\n".join(story_paragraphs()[:6])
     items = "\n".join(f"{n}) Offer number {n}\nhttp://example.com/{n}" for n in range(1, 6))
     result = clean(f"{story}\n{items}\n\nAbout us\nContact us\nJobs")
-    assert result.text.endswith("5) Offer number 5")
-    assert "http://example.com/4" in result.text
+    # The last item keeps its line too, as every item before it had one.
+    assert result.text.endswith("5) Offer number 5\nhttp://example.com/5")
     assert "About us" not in result.text
 
 

@@ -50,7 +50,9 @@ _FURNITURE = re.compile(
     | related:\ .* | (read|see)\ (more|also):\ .* | tags?:\ .*
     | like\ this\ (story|article)\?.* | follow\ [\w.\ ]{1,40}\ on
     | \d{1,3} | (sign|log)\ (in|out) | back\ to\ gallery | \d+\ comments?
-    | i\ agree\b.* | get\ [\w'’\ ]{1,60}\ delivered\b.* | print\ this\ (article|page|story)\b.*
+    | i\ agree\ (to|that)\b.*\b(terms|privacy|policy|newsletters?|e-?mails?|send\ me
+      |receive)\b.* | get\ [\w'’\ ]{1,60}\ delivered\b.*
+      | print\ this\ (article|page|story)\b.*
     | this\ material\ may\ not\ be\ published\b.* | quotes\ delayed\b.* | comments
     | watch(\ live)?:\ .* | listen(\ to\ (this|the)\ (article|story))? | [\w'\ ]{0,40}\ newsletter
     | write\ to\ [\w.'\ ]{1,40}\ at\ \S+@\S+
@@ -65,7 +67,8 @@ _LIST_HEADER = re.compile(
     r"""
     articles\ you\ may\ like | you\ (may|might)\ also\ like | related(\ (articles|stories
     |posts|news|content|reading|coverage))? | trending(\ now|\ stories)? | most\ (read
-    |popular|viewed)\b.* | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
+    |popular|viewed)(\ (in|on|from|this|today|now|stories|articles|news)\b[\w'\ ]{0,30})?
+    | recommended(\ for\ you)? | top\ stories | latest\ (news|stories)
     | don'?t\ miss
     | more\ (stories|news|from\ [\w'\ ]{1,30}) | read\ more\ from\ [\w'\ ]{1,30}
     | popular\ (now|stories) | editor'?s\ picks?
@@ -87,7 +90,7 @@ _RULES_OPEN_ENDED = (
     "follow ", "keep up with ", "click to ", "share ", "sign up", "subscribe", "we use ",
     "accept ", "©", "(c)", "copyright", "image", "photo", "picture", "(", "no spam",
     "in this ", "related:", "read more:", "see more:", "read also:", "see also:", "tag",
-    "like this", "i agree", "get ", "print this", "most ", "this material", "quotes delayed",
+    "like this", "i agree", "get ", "print this", "this material", "quotes delayed",
     "watch", "write to ",
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
@@ -119,15 +122,17 @@ _COMMENTS_HEADER = re.compile(
     re.VERBOSE,
 )
 # The header of a box about the author or the company after an article: "About Jane Doe",
-# "About the author", "About Ascom" (not "About us", a link, or "About the study").
+# "About the author", "About Ascom" (not "About us" or "About Us", a link, nor "About the
+# study", a subheading).
 _ABOUT_WORDS = ("About", "ABOUT", "Sobre", "Über", "À propos de", "Acerca de")
 _ABOUT_BOX = regex.compile(
     r"^(About|ABOUT|Sobre|Über|À\ propos\ de|Acerca\ de)"
-    r"(\ the\ author|\ THE\ AUTHOR|(\ \p{Lu}[\p{L}.&'-]*){1,4}):?$"
+    r"(\ the\ author|\ THE\ AUTHOR|(?!\ (Us|US|Our|OUR)\b)(\ \p{Lu}[\p{L}.&'-]*){1,4}):?$"
 )
-# The line that opens a comment on a blog: "<name> on <date> at <time> said:".
+# The line that opens a comment on a blog: "<name> on <date> at <time> said:"; it has a
+# year and a clock time, unlike a quote's lead-in ("In a statement on Jan. 5, it said:").
 _COMMENT_SIGNATURE = regex.compile(
-    r"^.{1,60}\s(on|at)\s.{0,40}\d.{0,30}\s(says|said|wrote|writes|replied)\s*:$"
+    r"^.{1,60}\s(on|at)\s.{0,40}\d{4}.{0,30}\d{1,2}:\d{2}.{0,10}\s(says|said|wrote|writes|replied)\s*:$"
 )
 # Metadata lines: dates and times, "<name> says:", which head comments and list items.
 _METADATA_LINE = regex.compile(
@@ -755,17 +760,25 @@ def _list_end(table: LineTable, last: int, stop: int) -> int:
     table (:func:`_table_end`).
     """
     stripped, end, between = table.stripped, last, 0
+    items, each_with_a_line, after_end = 0, True, -1
     for index in range(last + 1, stop):
         if not stripped[index]:
             continue
         if _LIST_ITEM.match(table.raw[index]):
-            end, between = index, 0
+            if items:
+                each_with_a_line = each_with_a_line and between == 1
+            end, between, items = index, 0, items + 1
         else:
             between += 1
+            if between == 1:
+                after_end = index
             if between > 1 or end == last:
                 break
     if end == last:
-        end = _table_end(table, last, stop)
+        return _table_end(table, last, stop)
+    # Where every item had a line of its own, so has the last one.
+    if items > 1 and each_with_a_line and after_end > end:
+        end = after_end
     return end
 
 
@@ -820,7 +833,9 @@ def _context_weights(
         if (
             weight > 0
             and following <= 0
-            and _short_question(table.stripped[line], table.words[line])
+            and _short_question(
+                table.stripped[line], _text_words(table.stripped[line], table.words[line])
+            )
         ):
             weights[index] = -_TITLE_LINE_PENALTY
         if weight != 0.0:
