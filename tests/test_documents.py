@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup import InputError, read_documents
+from neardup import ConfigError, InputError, read_documents
 from neardup.documents import _Globs, _suffixes
 
 
@@ -145,3 +145,9 @@ def test_ids_and_files_of_a_folder_named_with_dots_and_slashes(
         ("corpus/sub/a.txt", os.path.join("corpus", "sub", "a.txt")),
         ("other.txt", "other.txt"),
     ]
+
+
+def test_reading_in_fewer_than_one_process_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "a")
+    with pytest.raises(ConfigError, match="'jobs' must be at least 1"):
+        read_documents([tmp_path], jobs=0)

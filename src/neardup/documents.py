@@ -19,7 +19,7 @@ from typing import IO, Literal
 
 import charset_normalizer
 
-from neardup.errors import InputError
+from neardup.errors import ConfigError, InputError
 from neardup.html import HTML_SUFFIXES, html_to_text
 
 _PLAIN: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm")
@@ -91,12 +91,17 @@ def read_documents(
         include: Globs of files to read inside folders.
         exclude: Globs of files and folders to skip inside folders.
         stdin: Where ``-`` reads from (default: ``sys.stdin``).
-        jobs: Processes to read files in (decoding, decompressing, extracting the text
-            of HTML); the result is the same for any number.
+        jobs: Processes to extract the text of HTML files in (other files are read in
+            this one); the result is the same for any number.
+
+    Raises:
+        ConfigError: ``jobs`` is less than 1.
 
     Returns:
         The documents and the errors; reading goes on past a bad file.
     """
+    if jobs < 1:
+        raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     wanted, unwanted = _Globs(include), _Globs(exclude)

@@ -435,7 +435,8 @@ def _verify(
     """Exact scores of candidate pairs of articles, in ``workers`` if given.
 
     Only the candidates are shingled (again: sketching keeps no shingle sets), a group
-    of pairs at a time, so the sets of a whole corpus are never held at once.
+    of pairs at a time, so only the sets of one group (one connected component, or
+    several small ones) are held at once in a process.
     """
     articles = sketches.articles
     inherit = workers is not None and workers.inherit
