@@ -59,8 +59,15 @@ def similarity(
     positions = np.searchsorted(large, small)
     positions[positions == len(large)] = 0
     shared = int(np.count_nonzero(large[positions] == small))
-    union = len(first) + len(second) - shared
-    return (shared / union, shared / len(first), shared / len(second))
+    return _scores(shared, len(first), len(second))
+
+
+def _scores(shared: int, size_a: int, size_b: int) -> tuple[float, float, float]:
+    """``(jaccard, a in b, b in a)`` of two sets of these sizes sharing ``shared``."""
+    if size_a == 0 or size_b == 0:
+        return (0.0, 0.0, 0.0)
+    union = size_a + size_b - shared
+    return (shared / union, shared / size_a, shared / size_b)
 
 
 def verify_pairs(sets: ShingleSetLookup, pairs: npt.NDArray[np.int64]) -> list[Edge]:
@@ -105,9 +112,5 @@ def edges_of(pairs: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> lis
     """The :class:`Edge` of each pair from its :func:`overlaps` counts."""
     edges = []
     for (a, b), (shared, size_a, size_b) in zip(pairs.tolist(), counts.tolist(), strict=True):
-        if size_a == 0 or size_b == 0:
-            edges.append(Edge(a, b, 0.0, 0.0, 0.0))
-        else:
-            union = size_a + size_b - shared
-            edges.append(Edge(a, b, shared / union, shared / size_a, shared / size_b))
+        edges.append(Edge(a, b, *_scores(shared, size_a, size_b)))
     return edges
