@@ -148,7 +148,12 @@ def _load(inputs: Sequence[_Input], jobs: int) -> Iterator[Document | InputError
     sending it back. Other files are read here, while the workers extract; sending
     their text between processes would cost more than reading it.
     """
-    pages = [item for item in inputs if isinstance(item, tuple) and _is_html(item[0])]
+    html = [isinstance(item, tuple) and _type_of(item[0])[1] in HTML_SUFFIXES for item in inputs]
+    pages = [
+        item
+        for item, is_html in zip(inputs, html, strict=True)
+        if is_html and isinstance(item, tuple)
+    ]
     extracted: Iterator[_Found]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(pages) > 1:
@@ -158,21 +163,12 @@ def _load(inputs: Sequence[_Input], jobs: int) -> Iterator[Document | InputError
             extracted = itertools.chain.from_iterable(executor.map(_read_files, chunks))
         else:
             extracted = (_read_file(path, display) for path, display in pages)
-        for item in inputs:
+        for item, is_html in zip(inputs, html, strict=True):
             if not isinstance(item, tuple):
                 yield from item
-            elif _is_html(item[0]):
-                yield from next(extracted)
-            else:
-                yield from _read_file(*item)
-
-
-def _is_html(path: str) -> bool:
-    """Whether a file is read as HTML (by its suffix, under any ``.gz``)."""
-    suffixes = _suffixes(os.path.basename(path))
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return bool(suffixes) and suffixes[-1] in HTML_SUFFIXES
+                continue
+            path, display = item
+            yield from next(extracted) if is_html else _read_file(path, display)
 
 
 def _read_files(files: Sequence[tuple[str, str]]) -> list[_Found]:
@@ -266,12 +262,10 @@ def _read_file(path: str, display: str) -> _Found:
     except OSError as error:
         return [InputError(display, error.strerror or str(error))]
     mtime = status.st_mtime
-    suffixes = _suffixes(os.path.basename(path))
+    compressed, suffix = _type_of(path)
     try:
-        if suffixes and suffixes[-1] == ".gz":
+        if compressed:
             data = _gunzip(data, display)
-            suffixes.pop()
-        suffix = suffixes[-1] if suffixes else ""
         text = decode(data, display)
         if suffix in HTML_SUFFIXES:
             extracted = html_to_text(text, display)
@@ -281,6 +275,15 @@ def _read_file(path: str, display: str) -> _Found:
     if suffix in JSONL_SUFFIXES:
         return list(_records(display, text, mtime))
     return [Document(display, text, display, mtime, "text", path, status.st_size)]
+
+
+def _type_of(path: str) -> tuple[bool, str]:
+    """Whether a file is gzip-compressed, and the suffix (lower case) under any ``.gz``."""
+    suffixes = _suffixes(os.path.basename(path))
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes.pop()
+    return compressed, suffixes[-1] if suffixes else ""
 
 
 def _suffixes(name: str) -> list[str]:
