@@ -126,7 +126,7 @@ _COMMENTS_HEADER = re.compile(
 # study", a subheading).
 _ABOUT_WORDS = ("About", "ABOUT", "Sobre", "Über", "À propos de", "Acerca de")
 _ABOUT_BOX = regex.compile(
-    r"^(About|ABOUT|Sobre|Über|À\ propos\ de|Acerca\ de)"
+    f"^({'|'.join(map(regex.escape, _ABOUT_WORDS))})"
     r"(\ the\ author|\ THE\ AUTHOR|(?!\ (Us|US|Our|OUR)\b)(\ \p{Lu}[\p{L}.&'-]*){1,4}):?$"
 )
 # The line that opens a comment on a blog: "<name> on <date> at <time> said:"; it has a
@@ -648,11 +648,6 @@ def _sentence_like(stripped: str, words: int) -> bool:
     return words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
 
 
-def _short_question(stripped: str, words: int) -> bool:
-    """Whether a stripped line is a question short enough to be a headline (15 words)."""
-    return words <= _HEADLINE_MAX_WORDS // 2 and stripped.rstrip(_CLOSERS).endswith(("?", "？"))
-
-
 def _ends_running_text(stripped: str) -> bool:
     """Whether a stripped line ends as a sentence or clause does."""
     end = stripped.rstrip(_CLOSERS)[-1:]
@@ -830,12 +825,12 @@ def _context_weights(
     for index in range(len(weights) - 1, -1, -1):
         weight = weights[index]
         line = start + index
+        # A line that is not sentence-like has at most 15 words and does not end in ".".
         if (
             weight > 0
             and following <= 0
-            and _short_question(
-                table.stripped[line], _text_words(table.stripped[line], table.words[line])
-            )
+            and not table.sentence_like[line]
+            and table.stripped[line].rstrip(_CLOSERS).endswith(("?", "？"))
         ):
             weights[index] = -_TITLE_LINE_PENALTY
         if weight != 0.0:
