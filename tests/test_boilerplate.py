@@ -5,17 +5,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup.boilerplate import (
+    _CONTEXT_WORDS,
     _METADATA_LINE,
     _METADATA_MAX_WORDS,
     _METADATA_PENALTY,
     _RULES,
     _RULES_MAX_SPACES,
     _RULES_OPEN_ENDED,
+    KEY_MAX_CHARS,
     LineTable,
     LineTally,
     RepeatedLines,
     _lines_single_spaced,
     _single_spaced,
+    _tally_keys,
     clean,
     is_sentence_like,
     line_key,
@@ -187,6 +190,32 @@ def test_line_table_columns_of_ascii_text_match_the_line_by_line_definitions(
     assert _lines_single_spaced(text) == all(_single_spaced(line.text) for line in lines)
     assert table.keys == [line_key(line.text) for line in lines]
     assert table.words == [len(line.text.split()) for line in lines]
+
+
+# Lines of many words and characters, and long lines of few spaces.
+LONG_PARTS = st.sampled_from(
+    [
+        "word " * 40,
+        "sixteen-letters " * 11,
+        "Stra\u00dfe " * 30,
+        "\u00a8x " * 60,
+        "y" * 170,
+        "z\tz " * 50,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.lists(LINE_PARTS | LONG_PARTS, max_size=5).map(" ".join), max_size=10))
+def test_tally_keys_leave_out_only_keys_of_long_lines(parts: list[str]) -> None:
+    keys = _tally_keys(parts, [part.strip() for part in parts])
+    for part, key in zip(parts, keys, strict=True):
+        if key is None:
+            # Left out: a line that is long both in characters and in its key's words.
+            assert len(part) > KEY_MAX_CHARS
+            assert line_key(part).count(" ") >= _CONTEXT_WORDS - 1
+        else:
+            assert key == line_key(part)
 
 
 def site_page(story: str, number: int) -> str:

@@ -476,7 +476,8 @@ class LineTally:
     def add(self, text: str) -> None:
         """Count one document's short lines."""
         parts = _line_texts(text)
-        keys = _line_keys(text, parts, [part.strip() for part in parts])
+        stripped = [part.strip() for part in parts]
+        keys = _tally_keys(parts, stripped)
         digests: dict[tuple[int, int], int] = {}
         seen: set[str] = set()
         for key, around in _short_lines_in_context(keys):
@@ -487,7 +488,7 @@ class LineTally:
             seen.add(key)
             digest = digests.get(around)
             if digest is None:
-                digest = digests[around] = _context_digest(keys, around)
+                digest = digests[around] = _context_digest(keys, stripped, around)
             self.contexts.setdefault(key, set()).add(digest)
             self.documents[key] = self.documents.get(key, 0) + 1
 
@@ -498,9 +499,39 @@ class LineTally:
             self.contexts.setdefault(key, set()).update(other.contexts[key])
 
 
-def _context_digest(keys: Sequence[str], around: tuple[int, int]) -> int:
-    """A stable 64-bit digest of the keys at two line indices (-1 for none)."""
-    before, after = (keys[index] if index >= 0 else "" for index in around)
+def _tally_keys(parts: Sequence[str], stripped: Sequence[str]) -> list[str | None]:
+    """Each line's :func:`line_key`, or ``None`` for a line of many words and characters.
+
+    Such a line (of over :data:`KEY_MAX_CHARS` characters) has its casefolded text as
+    key, which holds exactly its spaces (casefolding makes and removes none), so it is
+    known to be long without its key; the key is made only where a short line needs it
+    as context (most of a corpus's lines are paragraphs, and most never are).
+    """
+    return [
+        (
+            line_key(part)
+            if len(part) <= KEY_MAX_CHARS
+            else content.casefold()
+            if content.count(" ") < _CONTEXT_WORDS - 1
+            else None
+        )
+        if content
+        else ""
+        for part, content in zip(parts, stripped, strict=True)
+    ]
+
+
+def _context_digest(
+    keys: Sequence[str | None], stripped: Sequence[str], around: tuple[int, int]
+) -> int:
+    """A stable 64-bit digest of the keys at two line indices (-1 for none).
+
+    A ``None`` key (see :func:`_tally_keys`) is made from the line's stripped text.
+    """
+    before, after = (
+        "" if index < 0 else key if (key := keys[index]) is not None else stripped[index].casefold()
+        for index in around
+    )
     data = f"{len(before)}:{before}{after}".encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
@@ -543,16 +574,19 @@ class RepeatedLines:
         return len(self.counts)
 
 
-def _short_lines_in_context(keys: Sequence[str]) -> Iterator[tuple[str, tuple[int, int]]]:
+def _short_lines_in_context(
+    keys: Sequence[str | None],
+) -> Iterator[tuple[str, tuple[int, int]]]:
     """Each short line's key with the indices of the nearest long lines around it.
 
-    An index is -1 where there is no long line on that side.
+    An index is -1 where there is no long line on that side. A ``None`` key is a long
+    line's (see :func:`_tally_keys`).
     """
-    counts = [key.count(" ") + 1 for key in keys]
-    long_lines = [i for i, words in enumerate(counts) if words >= _CONTEXT_WORDS]
+    long = [key is None or key.count(" ") >= _CONTEXT_WORDS - 1 for key in keys]
+    long_lines = [index for index, is_long in enumerate(long) if is_long]
     position = 0
     for index, key in enumerate(keys):
-        if not key or counts[index] >= _CONTEXT_WORDS:
+        if not key or long[index]:
             continue
         # Running text is never learnt: copied sentences are what dedup looks for. Only
         # a line that ends as a sentence does can weigh as running text, or one with
