@@ -347,13 +347,54 @@ def test_gallery_caption_credit_prompt_and_link_lines_are_furniture() -> None:
     assert all(dropped[line].startswith("page furniture") for line in furniture)
 
 
-def test_a_caption_ending_with_its_credit_is_dropped_inside_the_article() -> None:
+# Captions as AEB and Helsinki pages credit their photos.
+CREDITED_CAPTIONS = [
+    "Troops were seen near the border this week (Image: GETTY )",
+    "Vicente Aguiar loads garage door trims outside a Home Depot in Hialeah, Fla. (AP Photo/"
+    "Alan Diaz, File)",
+    "An MSC cargo ship leaves PortMiami, on Aug. 31, 2019. (AP)",
+    "Taylor Swift at the residence on June 28, 2019 in Montecito. (Photo by Kevin Mazur/Getty "
+    "Images for Ithaca Holdings)",
+    "A security guard walks past a building of ZTE's research center on June 13. (Jason Lee/"
+    "Reuters)",
+    "Putin arrived for his summit with US President Donald Trump. (Roni Rekomaa/Lehtikuva via AP)",
+    "WeWork chairman Marcelo Claure (Credit: Getty Images)",
+    "Jupiter's cloud tops in February 2007, after the spacecraft's approach. (Source: NASA)",
+    "A reference habitation module for a crewed Mars mission compared to its hibernation-based "
+    "equivalent. Credit: ESA",
+]
+
+
+@pytest.mark.parametrize("caption", CREDITED_CAPTIONS)
+def test_a_caption_ending_with_its_credit_is_dropped_inside_the_article(caption: str) -> None:
     paragraphs = story_paragraphs()[:8]
-    caption = "Troops were seen near the border this week (Image: GETTY )"
     page = "\n\n".join([*paragraphs[:4], caption, *paragraphs[4:]])
     result = clean(page)
     assert result.text == clean("\n\n".join(paragraphs)).text
     assert f"photo caption {caption!r}" in [d.reason for d in result.dropped]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The child tax credit: up to $2,000 for each child under 17",
+        "Shares rose 3% on Monday (Reuters reported the deal first on Friday, citing sources)",
+        "The company reported its results on Tuesday (see the table below)",
+    ],
+)
+def test_a_line_that_only_mentions_a_credit_or_an_agency_stays(line: str) -> None:
+    paragraphs = story_paragraphs()[:8]
+    result = clean("\n\n".join([*paragraphs[:4], line, *paragraphs[4:]]))
+    assert line in result.text
+
+
+def test_a_photo_page_keeps_its_captions() -> None:
+    # On a page of photos the captions are the story (and what its copies share).
+    captions = [caption for caption in CREDITED_CAPTIONS if len(caption.split()) > 12]
+    page = "\n\n".join(["Trump arrives to go 1-on-1 with Putin at Helsinki summit", *captions])
+    result = clean(page)
+    assert all(caption in result.text for caption in captions)
+    assert not [d for d in result.dropped if d.reason.startswith("photo caption")]
 
 
 def test_a_line_repeating_the_line_before_it_is_dropped() -> None:

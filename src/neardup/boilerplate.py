@@ -95,8 +95,24 @@ _RULES_OPEN_ENDED = (
 )  # fmt: skip
 _RULES_MAX_SPACES = 23
 
-# A photo caption that ends with its credit: "... Hong Kong (Image: GETTY)".
-_CREDITED_CAPTION = re.compile(r"\((image|photo|picture|pic)s?(\ credits?)?:\ [^()]{1,60}\)$")
+# A photo caption ends with its credit, in brackets: "... Hong Kong (Image: GETTY)", "...
+# (AP Photo/Jane Doe)", "... (Photo by Jane Doe/Getty Images)", "... (Jane Doe/Reuters)"
+# (matched from the line's last "("); or after its last sentence: "... a cell. Credit: ESA"
+# (matched from its last " credit", at most _TRAILING_CREDIT_CHARS from the end).
+_BRACKETED_CREDIT = re.compile(
+    r"""
+    \(
+    ( ((image|photo|picture|pic)s?(\ credits?)? | credits? | source):\ [^()]{1,60}
+    | (ap|afp|reuters)(\ photos?/[^()]{1,60})?
+    | (photos?|images?|pictures?)\ (by|courtesy(\ of)?)\ [^()]{1,80}
+    | [^()]{1,60}(/|\ via\ )(ap|afp|reuters|getty\ images|epa)
+    )
+    \)
+    """,
+    re.VERBOSE,
+)
+_TRAILING_CREDIT = re.compile(r"[.!?\"'”’)] credits?: [^.!?()]{1,60}")
+_TRAILING_CREDIT_CHARS = len(" credits: ") + 60
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
@@ -609,6 +625,7 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
     """
     keys, stripped = table.keys, table.stripped
     reasons: list[str | None] = [None] * len(keys)
+    captions: list[int] = []
     previous = ""
     index = 0
     while index < len(keys):
@@ -630,13 +647,44 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             reasons[index] = f"page furniture {stripped[index]!r}"
         elif "|" in stripped[index] and _PAGE_TITLE.match(stripped[index]):
             reasons[index] = "page title"
-        elif key.endswith(")") and _CREDITED_CAPTION.search(key):
+        elif (key.endswith(")") or key.find(" credit", -_TRAILING_CREDIT_CHARS) > 0) and (
+            _is_credited_caption(key)
+        ):
             reasons[index] = f"photo caption {stripped[index]!r}"
+            captions.append(index)
         elif key == previous:
             reasons[index] = "repeated line"
         previous = key
         index += 1
+    if captions:
+        _keep_captions_of_photo_pages(table, reasons, captions)
     return reasons
+
+
+def _is_credited_caption(key: str) -> bool:
+    """Whether a line's key ends with a photo credit (see :data:`_BRACKETED_CREDIT`)."""
+    if key.endswith(")"):
+        return _BRACKETED_CREDIT.fullmatch(key, key.rfind("(")) is not None
+    at = key.find(" credit", -_TRAILING_CREDIT_CHARS)
+    return at > 0 and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
+
+
+def _keep_captions_of_photo_pages(
+    table: LineTable, reasons: list[str | None], captions: Sequence[int]
+) -> None:
+    """Keep the photo captions of a page whose running text is mostly its captions.
+
+    On a photo page or a gallery the captions are the content (and what its copies
+    share); they go only where more running text than theirs stays.
+    """
+    caption_words = sum(table.words[index] for index in captions)
+    other_words = sum(
+        weight for weight, reason in zip(table.weights, reasons, strict=True)
+        if weight > 0 and reason is None
+    )  # fmt: skip
+    if other_words <= caption_words:
+        for index in captions:
+            reasons[index] = None
 
 
 def _drop_list(table: LineTable, reasons: list[str | None], header: int) -> int:
