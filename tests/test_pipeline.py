@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 from pathlib import Path
@@ -234,6 +235,47 @@ def test_workers_give_the_same_result_however_processes_start(
     together = scan_to_dict(find_duplicates(documents, jobs=2), diffs=True)
     assert together == alone
     assert alone["stats"]["clusters"] >= 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("frozen", [True, False])
+def test_a_scan_leaves_the_garbage_collector_as_it_found_it(enabled: bool, frozen: bool) -> None:
+    documents = docs(a=seed_text(SEED_A), b=seed_text(SEED_B))
+    try:
+        if frozen:
+            gc.freeze()
+        if not enabled:
+            gc.disable()
+        frozen_objects = gc.get_freeze_count()
+        result = find_duplicates(documents)
+        assert gc.isenabled() == enabled
+        if frozen:
+            # Nothing more frozen, nothing the caller froze thawed (some may be freed).
+            assert 0 < gc.get_freeze_count() <= frozen_objects
+        else:
+            assert gc.get_freeze_count() == 0
+        assert result.stats.clusters == 1
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_workers_collect_garbage_when_the_caller_did(enabled: bool) -> None:
+    # The scan pauses collection in its own process only; its workers run many tasks.
+    documents = docs(a=seed_text(SEED_A))
+    try:
+        if not enabled:
+            gc.disable()
+        with pipeline._collector_paused() as collect:
+            workers = pipeline._Workers(documents, 1, collect)
+            try:
+                assert workers.executor.submit(gc.isenabled).result() == enabled
+            finally:
+                workers.executor.shutdown()
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def connected(pairs: list[tuple[int, int]], first: int, second: int) -> bool:
