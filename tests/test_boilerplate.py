@@ -16,9 +16,11 @@ from neardup.boilerplate import (
     LineTable,
     LineTally,
     RepeatedLines,
+    _ends_running_text,
     _lines_single_spaced,
     _single_spaced,
     _tally_keys,
+    classify,
     clean,
     is_sentence_like,
     line_key,
@@ -218,6 +220,46 @@ def test_tally_keys_leave_out_only_keys_of_long_lines(parts: list[str]) -> None:
             assert key == line_key(part)
 
 
+def tally_line_by_line(texts: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """LineTally's counts as defined: every line keyed, the nearest long lines around."""
+    documents: dict[str, int] = {}
+    contexts: dict[str, set[tuple[str, str]]] = {}
+    for text in texts:
+        keys = [line_key(line.text) for line in split_lines(text)]
+        long = [i for i, key in enumerate(keys) if key.count(" ") + 1 >= _CONTEXT_WORDS]
+        seen: set[str] = set()
+        for index, key in enumerate(keys):
+            if not key or index in long or key in seen:
+                continue
+            if (_ends_running_text(key) or not key.isprintable()) and line_weight(key, None) > 0:
+                continue
+            seen.add(key)
+            before = max((i for i in long if i < index), default=None)
+            after = min((i for i in long if i > index), default=None)
+            around = tuple("" if i is None else keys[i] for i in (before, after))
+            contexts.setdefault(key, set()).add((around[0], around[1]))
+            documents[key] = documents.get(key, 0) + 1
+    return documents, {key: len(found) for key, found in contexts.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.lists(LINE_PARTS | LONG_PARTS, max_size=4).map(" ".join), max_size=8),
+        min_size=1,
+        max_size=4,
+    ),
+    breaks=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_line_tally_counts_as_keying_every_line_would(texts: list[list[str]], breaks: str) -> None:
+    joined = [breaks.join(lines) for lines in texts]
+    tally = LineTally()
+    for text in joined:
+        tally.add(text)
+    counts = {key: len(found) for key, found in tally.contexts.items()}
+    assert (tally.documents, counts) == tally_line_by_line(joined)
+
+
 def site_page(story: str, number: int) -> str:
     header = "The Daily Example\nNews | Sport | Weather\nSubscribe to our morning briefing today"
     footer = (
@@ -359,9 +401,10 @@ CREDITED_CAPTIONS = [
     "Reuters)",
     "Putin arrived for his summit with US President Donald Trump. (Roni Rekomaa/Lehtikuva via AP)",
     "WeWork chairman Marcelo Claure (Credit: Getty Images)",
-    "Jupiter's cloud tops in February 2007, after the spacecraft's approach. (Source: NASA)",
+    "Jupiter's cloud tops in February 2007, after the spacecraft's approach. (AP Photo)",
     "A reference habitation module for a crewed Mars mission compared to its hibernation-based "
     "equivalent. Credit: ESA",
+    "The tax credit was introduced for families in 2019. Credit: J. Smith/Getty Images",
 ]
 
 
@@ -380,6 +423,9 @@ def test_a_caption_ending_with_its_credit_is_dropped_inside_the_article(caption:
         "The child tax credit: up to $2,000 for each child under 17",
         "Shares rose 3% on Monday (Reuters reported the deal first on Friday, citing sources)",
         "The company reported its results on Tuesday (see the table below)",
+        "Unemployment rose to 4.1 percent in March (Source: Bureau of Labor Statistics)",
+        "The deal was first reported by the Associated Press (AP)",
+        "The bank posted a loss. Credit: losses rose for a third straight quarter",
     ],
 )
 def test_a_line_that_only_mentions_a_credit_or_an_agency_stays(line: str) -> None:
@@ -388,13 +434,27 @@ def test_a_line_that_only_mentions_a_credit_or_an_agency_stays(line: str) -> Non
     assert line in result.text
 
 
-def test_a_photo_page_keeps_its_captions() -> None:
-    # On a page of photos the captions are the story (and what its copies share).
+def test_a_photo_page_keeps_its_captions_once() -> None:
+    # On a page of photos the captions are the story (and what its copies share); a
+    # gallery shows each twice (in the slide and in its lightbox).
     captions = [caption for caption in CREDITED_CAPTIONS if len(caption.split()) > 12]
-    page = "\n\n".join(["Trump arrives to go 1-on-1 with Putin at Helsinki summit", *captions])
+    shown = [line for caption in captions for line in (caption, caption)]
+    page = "\n\n".join(["Trump arrives to go 1-on-1 with Putin at Helsinki summit", *shown])
     result = clean(page)
-    assert all(caption in result.text for caption in captions)
+    assert all(result.text.count(caption) == 1 for caption in captions)
     assert not [d for d in result.dropped if d.reason.startswith("photo caption")]
+
+
+def test_captions_go_only_where_more_words_of_other_running_text_stay() -> None:
+    caption = CREDITED_CAPTIONS[1]
+    words = len(caption.split())
+    as_many = " ".join(["word"] * (words - 1)) + " ends."
+
+    def caption_reason(sentence: str) -> str | None:
+        return classify(LineTable(f"{sentence}\n\n{caption}"))[2]
+
+    assert caption_reason(as_many) is None
+    assert (caption_reason(f"More {as_many}") or "").startswith("photo caption")
 
 
 def test_a_line_repeating_the_line_before_it_is_dropped() -> None:

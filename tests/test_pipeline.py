@@ -260,9 +260,15 @@ def test_a_scan_leaves_the_garbage_collector_as_it_found_it(enabled: bool, froze
         gc.unfreeze()
 
 
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
 @pytest.mark.parametrize("enabled", [True, False])
-def test_workers_collect_garbage_when_the_caller_did(enabled: bool) -> None:
-    # The scan pauses collection in its own process only; its workers run many tasks.
+def test_workers_collect_garbage_when_the_caller_did(
+    enabled: bool, start_method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scan pauses collection in its own process only: workers run many tasks. A
+    # forked worker inherits the pause; a spawned one starts with the collector on.
+    context = multiprocessing.get_context(start_method)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda: context)
     documents = docs(a=seed_text(SEED_A))
     try:
         if not enabled:
@@ -276,6 +282,23 @@ def test_workers_collect_garbage_when_the_caller_did(enabled: bool) -> None:
             assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_nested_and_failed_scans_leave_the_garbage_collector_as_they_found_it() -> None:
+    def fail(stage: str, done: int, total: int) -> None:
+        raise RuntimeError(stage)
+
+    documents = docs(a=seed_text(SEED_A), b=seed_text(SEED_B))
+    with pipeline._collector_paused() as collect:
+        # A scan inside the pause tells its workers what the caller had, not "paused".
+        with pipeline._collector_paused() as inner:
+            assert inner == collect is True
+        assert not gc.isenabled()
+        with pytest.raises(RuntimeError, match="sketched"):
+            find_duplicates(documents, progress=fail)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
 
 
 def connected(pairs: list[tuple[int, int]], first: int, second: int) -> bool:

@@ -96,14 +96,16 @@ _RULES_OPEN_ENDED = (
 _RULES_MAX_SPACES = 23
 
 # A photo caption ends with its credit, in brackets: "... Hong Kong (Image: GETTY)", "...
-# (AP Photo/Jane Doe)", "... (Photo by Jane Doe/Getty Images)", "... (Jane Doe/Reuters)"
-# (matched from the line's last "("); or after its last sentence: "... a cell. Credit: ESA"
-# (matched from its last " credit", at most _TRAILING_CREDIT_CHARS from the end).
+# (AP Photo/Jane Doe)", "... (Photo by Jane Doe/Getty Images)", "... (Jane Doe/Reuters)",
+# "... 2019. (AP)" (a bare agency only after a sentence: "the Associated Press (AP)" is
+# prose); matched from the line's last "(". Or after its last sentence, in at most five
+# words: "... a cell. Credit: ESA"; matched from the last " credit" near the line's end.
 _BRACKETED_CREDIT = re.compile(
     r"""
     \(
-    ( ((image|photo|picture|pic)s?(\ credits?)? | credits? | source):\ [^()]{1,60}
-    | (ap|afp|reuters)(\ photos?/[^()]{1,60})?
+    ( ((image|photo|picture|pic)s?(\ (credits?|source))? | credits?):\ [^()]{1,60}
+    | (ap|afp|reuters)\ photos?(/[^()]{1,60})?
+    | (?P<agency>ap|afp|reuters)
     | (photos?|images?|pictures?)\ (by|courtesy(\ of)?)\ [^()]{1,80}
     | [^()]{1,60}(/|\ via\ )(ap|afp|reuters|getty\ images|epa)
     )
@@ -111,8 +113,10 @@ _BRACKETED_CREDIT = re.compile(
     """,
     re.VERBOSE,
 )
-_TRAILING_CREDIT = re.compile(r"[.!?\"'”’)] credits?: [^.!?()]{1,60}")
-_TRAILING_CREDIT_CHARS = len(" credits: ") + 60
+_SENTENCE_ENDS = ".!?\"'”’"
+_TRAILING_CREDIT = re.compile(r"[.!?\"'”’)] credits?: [^\s()]+( [^\s()]+){0,4}")
+# How near the end of a line a trailing credit starts at the most.
+_TRAILING_CREDIT_CHARS = 80
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
@@ -521,20 +525,19 @@ def _tally_keys(parts: Sequence[str], stripped: Sequence[str]) -> list[str | Non
     Such a line (of over :data:`KEY_MAX_CHARS` characters) has its casefolded text as
     key, which holds exactly its spaces (casefolding makes and removes none), so it is
     known to be long without its key; the key is made only where a short line needs it
-    as context (most of a corpus's lines are paragraphs, and most never are).
+    as context. Most of a corpus's lines are paragraphs, and most are never needed so.
     """
-    return [
-        (
-            line_key(part)
-            if len(part) <= KEY_MAX_CHARS
-            else content.casefold()
-            if content.count(" ") < _CONTEXT_WORDS - 1
-            else None
-        )
-        if content
-        else ""
-        for part, content in zip(parts, stripped, strict=True)
-    ]
+    keys: list[str | None] = []
+    for part, content in zip(parts, stripped, strict=True):
+        if not content:
+            keys.append("")
+        elif len(part) <= KEY_MAX_CHARS:
+            keys.append(line_key(part))
+        elif content.count(" ") < _CONTEXT_WORDS - 1:
+            keys.append(content.casefold())
+        else:
+            keys.append(None)
+    return keys
 
 
 def _context_digest(
@@ -544,10 +547,11 @@ def _context_digest(
 
     A ``None`` key (see :func:`_tally_keys`) is made from the line's stripped text.
     """
-    before, after = (
-        "" if index < 0 else key if (key := keys[index]) is not None else stripped[index].casefold()
-        for index in around
-    )
+    texts = []
+    for index in around:
+        key = keys[index] if index >= 0 else ""
+        texts.append(key if key is not None else stripped[index].casefold())
+    before, after = texts
     data = f"{len(before)}:{before}{after}".encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
@@ -647,13 +651,15 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             reasons[index] = f"page furniture {stripped[index]!r}"
         elif "|" in stripped[index] and _PAGE_TITLE.match(stripped[index]):
             reasons[index] = "page title"
-        elif (key.endswith(")") or key.find(" credit", -_TRAILING_CREDIT_CHARS) > 0) and (
-            _is_credited_caption(key)
-        ):
+        elif key == previous:
+            # Before captions: a gallery shows each caption twice, and a photo page that
+            # keeps its captions (below) keeps one copy.
+            reasons[index] = "repeated line"
+        elif (
+            key.endswith(")") or key.rfind(" credit", len(key) - _TRAILING_CREDIT_CHARS) > 0
+        ) and _is_credited_caption(key):
             reasons[index] = f"photo caption {stripped[index]!r}"
             captions.append(index)
-        elif key == previous:
-            reasons[index] = "repeated line"
         previous = key
         index += 1
     if captions:
@@ -662,10 +668,17 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
 
 
 def _is_credited_caption(key: str) -> bool:
-    """Whether a line's key ends with a photo credit (see :data:`_BRACKETED_CREDIT`)."""
+    """Whether a line's key ends with a photo credit.
+
+    See :data:`_BRACKETED_CREDIT` and :data:`_TRAILING_CREDIT`.
+    """
     if key.endswith(")"):
-        return _BRACKETED_CREDIT.fullmatch(key, key.rfind("(")) is not None
-    at = key.find(" credit", -_TRAILING_CREDIT_CHARS)
+        at = key.rfind("(")
+        match = _BRACKETED_CREDIT.fullmatch(key, at) if at >= 0 else None
+        return match is not None and (
+            match["agency"] is None or key[:at].rstrip().endswith(tuple(_SENTENCE_ENDS))
+        )
+    at = key.rfind(" credit", len(key) - _TRAILING_CREDIT_CHARS)
     return at > 0 and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
 
 
@@ -675,13 +688,16 @@ def _keep_captions_of_photo_pages(
     """Keep the photo captions of a page whose running text is mostly its captions.
 
     On a photo page or a gallery the captions are the content (and what its copies
-    share); they go only where more running text than theirs stays.
+    share); they go only where the page's other running text has more words than they
+    have. That text is counted before the main stretch is chosen, so a page whose
+    comments outweigh its captions loses them.
     """
     caption_words = sum(table.words[index] for index in captions)
     other_words = sum(
-        weight for weight, reason in zip(table.weights, reasons, strict=True)
+        words
+        for words, weight, reason in zip(table.words, table.weights, reasons, strict=True)
         if weight > 0 and reason is None
-    )  # fmt: skip
+    )
     if other_words <= caption_words:
         for index in captions:
             reasons[index] = None
