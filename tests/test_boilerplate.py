@@ -405,6 +405,8 @@ CREDITED_CAPTIONS = [
     "A reference habitation module for a crewed Mars mission compared to its hibernation-based "
     "equivalent. Credit: ESA",
     "The tax credit was introduced for families in 2019. Credit: J. Smith/Getty Images",
+    # Shorter than the distance from the end a credit is looked for in.
+    "The hibernation module for a crewed Mars mission, seen from above. Credit: ESA",
 ]
 
 

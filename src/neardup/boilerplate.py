@@ -656,7 +656,7 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             # keeps its captions (below) keeps one copy.
             reasons[index] = "repeated line"
         elif (
-            key.endswith(")") or key.rfind(" credit", len(key) - _TRAILING_CREDIT_CHARS) > 0
+            key.endswith(")") or key.rfind(" credit", max(len(key) - _TRAILING_CREDIT_CHARS, 0)) > 0
         ) and _is_credited_caption(key):
             reasons[index] = f"photo caption {stripped[index]!r}"
             captions.append(index)
@@ -678,7 +678,8 @@ def _is_credited_caption(key: str) -> bool:
         return match is not None and (
             match["agency"] is None or key[:at].rstrip().endswith(tuple(_SENTENCE_ENDS))
         )
-    at = key.rfind(" credit", len(key) - _TRAILING_CREDIT_CHARS)
+    # (A negative start would count from the end.)
+    at = key.rfind(" credit", max(len(key) - _TRAILING_CREDIT_CHARS, 0))
     return at > 0 and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
 
 
