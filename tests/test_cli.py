@@ -62,6 +62,16 @@ def test_scan_no_split_finds_the_pages_by_containment(seeds_dir: Path) -> None:
     assert members[SEED_A]["containment"] > 0.9
 
 
+@pytest.mark.parametrize("output", [["--format", "json", "--diffs"], ["--format", "text"]])
+def test_a_streamed_scan_prints_what_a_scan_prints(seeds_dir: Path, output: list[str]) -> None:
+    (seeds_dir / "unreadable.txt").write_bytes(b"\x00binary")
+    whole = CliRunner().invoke(cli, ["scan", str(seeds_dir), *output])
+    streamed = CliRunner().invoke(cli, ["scan", str(seeds_dir), "--stream", *output])
+    assert streamed.exit_code == whole.exit_code == 2  # the unreadable file
+    assert streamed.output == whole.output
+    assert "1 cluster" in whole.output or '"clusters": [' in whole.output
+
+
 def test_options_reach_the_config(seeds_dir: Path) -> None:
     data = scan_json(
         str(seeds_dir), "--threshold", "0.9", "--containment", "0.95", "--num-perm", "64",

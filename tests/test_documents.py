@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import io
 import json
 import os
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup import ConfigError, InputError, read_documents
-from neardup.documents import _Globs, _suffixes
+from neardup.documents import FileDocument, _Globs, _suffixes
 
 
 def write(root: Path, name: str, data: bytes | str) -> None:
@@ -151,3 +152,44 @@ def test_reading_in_fewer_than_one_process_is_refused(tmp_path: Path) -> None:
     write(tmp_path, "a.txt", "a")
     with pytest.raises(ConfigError, match="'jobs' must be at least 1"):
         read_documents([tmp_path], jobs=0)
+
+
+def fields(document: object) -> tuple[object, ...]:
+    names = ("id", "text", "path", "mtime", "kind", "file", "size")
+    return tuple(getattr(document, name) for name in names)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_documents_and_errors_are_those_read_at_once(tmp_path: Path, jobs: int) -> None:
+    write(tmp_path, "good.txt", "fine")
+    write(tmp_path, "latin1.txt", "Le caf\xe9 \xe9tait ferm\xe9.".encode("cp1252"))
+    write(tmp_path, "binary.txt", b"\x00\x01\x02")
+    write(tmp_path, "crlf.md", b"one\r\ntwo\r\n")
+    write(tmp_path, "packed.txt.gz", gzip.compress(b"packed text"))
+    write(tmp_path, "broken.txt.gz", b"not gzip at all")
+    write(tmp_path, "records.jsonl", '{"id": "r", "text": "a record"}\nnot json\n')
+    write(tmp_path, "sub/good.txt", "another")
+    paths = [tmp_path, tmp_path / "good.txt", tmp_path / "missing.txt"]
+    at_once = read_documents(paths, include=["*.txt", "*.md", "*.gz", "*.jsonl"], jobs=jobs)
+    streamed = read_documents(
+        paths, include=["*.txt", "*.md", "*.gz", "*.jsonl"], jobs=jobs, stream=True
+    )
+    assert [fields(d) for d in streamed.documents] == [fields(d) for d in at_once.documents]
+    assert [(e.path, e.reason) for e in streamed.errors] == [
+        (e.path, e.reason) for e in at_once.errors
+    ]
+    assert len(at_once.documents) == 6
+    assert len(at_once.errors) == 4
+    # Files are streamed; a JSONL file's records are read as they are.
+    kinds = {d.id.rsplit("/", 1)[-1]: type(d) for d in streamed.documents}
+    assert kinds.pop("r") is not FileDocument
+    assert set(kinds.values()) == {FileDocument}
+
+
+def test_a_streamed_file_that_changes_is_an_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "story.txt", "The first version of the story.")
+    (document,) = read_documents([tmp_path], stream=True).documents
+    assert document.text == "The first version of the story."
+    write(tmp_path, "story.txt", "The story, changed after it was read.")
+    with pytest.raises(InputError, match=r"story\.txt: changed while it was being scanned"):
+        _ = document.text

@@ -301,6 +301,24 @@ def test_nested_and_failed_scans_leave_the_garbage_collector_as_they_found_it() 
     assert gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_streamed_documents_give_the_same_result_however_processes_start(
+    start_method: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Workers read the files themselves; the main process holds no text.
+    story = story_paragraphs()
+    footer = ["Connect with us", "Continue Reading", "More from World"]
+    for number in range(150):  # enough for several chunks of work per stage
+        page = [*story[number % 7 :], f"Story {number} ends here today.", *footer]
+        (tmp_path / f"page{number:03}.txt").write_text("\n\n".join(page), encoding="utf-8")
+    whole = scan_to_dict(find_duplicates(read_documents([tmp_path]).documents), diffs=True)
+    context = multiprocessing.get_context(start_method)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda: context)
+    streamed = read_documents([tmp_path], stream=True).documents
+    assert scan_to_dict(find_duplicates(streamed, jobs=2), diffs=True) == whole
+    assert whole["stats"]["clusters"] >= 1
+
+
 def connected(pairs: list[tuple[int, int]], first: int, second: int) -> bool:
     reached, frontier = {first}, [first]
     while frontier:

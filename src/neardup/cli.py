@@ -127,6 +127,12 @@ def _sketch_options(function: F) -> F:
         click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr."),
         click.option(
+            "--stream",
+            is_flag=True,
+            help="Read each file's text again whenever it is needed instead of holding every "
+            "text in memory, for corpora larger than memory (slower; the same output).",
+        ),
+        click.option(
             "--jobs",
             type=click.IntRange(min=1),
             default=os.cpu_count() or 1,
@@ -147,7 +153,9 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
         raise click.UsageError(str(bad_setting)) from bad_setting
     merged = effective_settings(options)
     include, exclude = merged["include"][0], merged["exclude"][0]
-    read = read_documents(paths, include=include, exclude=exclude, jobs=options["jobs"])
+    read = read_documents(
+        paths, include=include, exclude=exclude, jobs=options["jobs"], stream=options["stream"]
+    )
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
     if options["verbose"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import gzip
 import itertools
 import json
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, cast
 
 import charset_normalizer
 
@@ -54,6 +55,51 @@ class Document:
     size: int | None = None
 
 
+class FileDocument(Document):
+    """A document whose text stays in its file, read again whenever it is asked for.
+
+    ``read_documents(..., stream=True)`` reads each file once to check it, then gives
+    these, so that a scan need not hold every text in memory at once. The last few
+    texts read are kept (:func:`_file_text`), as a report asks for one text many times.
+
+    Raises:
+        InputError: On reading ``text``, when the file changed after it was checked.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        id: str,
+        path: str,
+        mtime: float,
+        kind: Literal["text", "html"],
+        file: str,
+        size: int,
+    ) -> None:
+        for name, value in (
+            ("id", id), ("path", path), ("mtime", mtime), ("kind", kind), ("file", file),
+            ("size", size),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+
+    @property
+    def text(self) -> str:
+        """The file's text (its extracted main text for HTML), read now."""
+        # Set by __init__, never None here.
+        file, mtime, size = cast(str, self.file), cast(float, self.mtime), cast(int, self.size)
+        # Checked on every read, as a kept text may be of a file changed since.
+        _check_unchanged(file, self.path, mtime, size)
+        return _file_text(file, self.path, self.kind, mtime, size)
+
+    def __reduce__(self) -> tuple[type[FileDocument], tuple[object, ...]]:
+        # Sent to a worker process without its text.
+        return (FileDocument, (self.id, self.path, self.mtime, self.kind, self.file, self.size))
+
+    def __repr__(self) -> str:
+        return f"FileDocument(id={self.id!r}, path={self.path!r}, kind={self.kind!r})"
+
+
 @dataclass(frozen=True)
 class ReadResult:
     """Documents read, and the inputs that could not be read.
@@ -75,6 +121,7 @@ def read_documents(
     exclude: Sequence[str] = (),
     stdin: IO[str] | None = None,
     jobs: int = 1,
+    stream: bool = False,
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
@@ -93,6 +140,9 @@ def read_documents(
         stdin: Where ``-`` reads from (default: ``sys.stdin``).
         jobs: Processes to extract the text of HTML files in (other files are read in
             this one); the result is the same for any number.
+        stream: Check each file (not JSONL files or standard input) and give it as a
+            :class:`FileDocument`, whose text is read again whenever it is needed, instead
+            of holding the texts in memory. The documents and errors are the same.
 
     Raises:
         ConfigError: ``jobs`` is less than 1.
@@ -113,7 +163,7 @@ def read_documents(
     seen: set[str] = set()
     files: set[str] = set()
     real_folders: dict[str, str] = {}
-    for found in _load(inputs, jobs):
+    for found in _load(inputs, jobs, stream):
         if isinstance(found, InputError):
             result.errors.append(found)
             continue
@@ -141,7 +191,9 @@ _Input = tuple[str, str] | _Found
 _FILES_PER_TASK = 16
 
 
-def _load(inputs: Sequence[_Input], jobs: int) -> Iterator[Document | InputError]:
+def _load(
+    inputs: Sequence[_Input], jobs: int, stream: bool = False
+) -> Iterator[Document | InputError]:
     """What the inputs hold, in order.
 
     HTML files are read in ``jobs`` processes: extracting their text costs far more than
@@ -160,20 +212,22 @@ def _load(inputs: Sequence[_Input], jobs: int) -> Iterator[Document | InputError
             executor = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
             size = max(1, min(_FILES_PER_TASK, len(pages) // (jobs * 4)))
             chunks = [pages[start : start + size] for start in range(0, len(pages), size)]
-            extracted = itertools.chain.from_iterable(executor.map(_read_files, chunks))
+            extracted = itertools.chain.from_iterable(
+                executor.map(_read_files, chunks, itertools.repeat(stream))
+            )
         else:
-            extracted = (_read_file(path, display) for path, display in pages)
+            extracted = (_read_file(path, display, stream) for path, display in pages)
         for item, is_html in zip(inputs, html, strict=True):
             if not isinstance(item, tuple):
                 yield from item
                 continue
             path, display = item
-            yield from next(extracted) if is_html else _read_file(path, display)
+            yield from next(extracted) if is_html else _read_file(path, display, stream)
 
 
-def _read_files(files: Sequence[tuple[str, str]]) -> list[_Found]:
+def _read_files(files: Sequence[tuple[str, str]], stream: bool = False) -> list[_Found]:
     """:func:`_read_file` of each file (the work run in worker processes)."""
-    return [_read_file(path, display) for path, display in files]
+    return [_read_file(path, display, stream) for path, display in files]
 
 
 class _Globs:
@@ -253,28 +307,73 @@ def _walk(root: str, include: _Globs, exclude: _Globs) -> Iterator[tuple[str, st
                 yield os.path.join(directory, name), relative
 
 
-def _read_file(path: str, display: str) -> _Found:
-    """The documents in one file (one, or a JSONL file's records) and the errors met."""
+def _read_file(path: str, display: str, stream: bool = False) -> _Found:
+    """The documents in one file (one, or a JSONL file's records) and the errors met.
+
+    With ``stream``, a file that is not JSONL is read to check it and given as a
+    :class:`FileDocument`.
+    """
     try:
         status = os.stat(path)
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
         return [InputError(display, error.strerror or str(error))]
-    mtime = status.st_mtime
+    mtime, size = status.st_mtime, status.st_size
     compressed, suffix = _type_of(path)
+    kind: Literal["text", "html"] = "html" if suffix in HTML_SUFFIXES else "text"
     try:
-        if compressed:
-            data = _gunzip(data, display)
-        text = decode(data, display)
-        if suffix in HTML_SUFFIXES:
-            extracted = html_to_text(text, display)
-            return [Document(display, extracted, display, mtime, "html", path, status.st_size)]
+        text = _text_of(data, display, compressed, kind)
     except InputError as error:
         return [error]
     if suffix in JSONL_SUFFIXES:
         return list(_records(display, text, mtime))
-    return [Document(display, text, display, mtime, "text", path, status.st_size)]
+    if stream:
+        return [FileDocument(display, display, mtime, kind, path, size)]
+    return [Document(display, text, display, mtime, kind, path, size)]
+
+
+def _text_of(data: bytes, display: str, compressed: bool, kind: Literal["text", "html"]) -> str:
+    """A file's text from its bytes: decompressed, decoded, and for HTML its main text."""
+    if compressed:
+        data = _gunzip(data, display)
+    text = decode(data, display)
+    return html_to_text(text, display) if kind == "html" else text
+
+
+_CHANGED = "changed while it was being scanned; scan it again"
+
+
+def _check_unchanged(path: str, display: str, mtime: float, size: int) -> None:
+    """Raise :class:`InputError` if a file is gone or changed (in size or time).
+
+    Spans found in a file's text as it was checked would not fit a changed one.
+    """
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise InputError(display, error.strerror or str(error)) from None
+    if (status.st_mtime, status.st_size) != (mtime, size):
+        raise InputError(display, _CHANGED)
+
+
+@functools.lru_cache(maxsize=16)
+def _file_text(
+    path: str, display: str, kind: Literal["text", "html"], mtime: float, size: int
+) -> str:
+    """A :class:`FileDocument`'s text, read again; the last few read are kept.
+
+    Raises:
+        InputError: The file cannot be read, or is not of the size it was checked at.
+    """
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise InputError(display, error.strerror or str(error)) from None
+    if len(data) != size:
+        raise InputError(display, _CHANGED)
+    return _text_of(data, display, _type_of(path)[0], kind)
 
 
 def _type_of(path: str) -> tuple[bool, str]:

@@ -9,10 +9,13 @@ import itertools
 import logging
 import multiprocessing
 import threading
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +23,7 @@ import numpy.typing as npt
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
-from neardup.documents import Document
+from neardup.documents import Document, FileDocument
 from neardup.errors import ConfigError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
@@ -36,6 +39,9 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 64
 # Articles per unit of verification work (see _pair_groups).
 _VERIFY_GROUP = _CHUNK * 4
+# Tasks a worker submitted ahead of the results taken (see _Workers.map).
+_TASKS_AHEAD = 2
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,64 @@ class DedupResult:
     skipped: list[Skipped] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+
+class _FileCleanText(CleanText):
+    """The :class:`CleanText` of a :class:`FileDocument`, kept compact for a streamed scan.
+
+    Its original is read from the file when asked for, and the kept lines' positions and
+    the dropped lines' spans are kept as arrays of numbers (a tenth of the memory of
+    tuples); :attr:`pieces` and :attr:`dropped` are made from them when asked for.
+    """
+
+    __slots__ = ("_document", "_positions", "_reasons", "_spans")
+    _document: FileDocument
+    _positions: array[int]
+    _spans: array[int]
+    _reasons: tuple[str, ...]
+
+    def __init__(
+        self,
+        document: FileDocument,
+        pieces: tuple[tuple[int, int, int], ...],
+        dropped: tuple[Dropped, ...],
+    ) -> None:
+        positions = array("q", itertools.chain.from_iterable(pieces))
+        spans = array("q", itertools.chain.from_iterable(item.span for item in dropped))
+        object.__setattr__(self, "_document", document)
+        object.__setattr__(self, "_positions", positions)
+        object.__setattr__(self, "_spans", spans)
+        object.__setattr__(self, "_reasons", tuple(item.reason for item in dropped))
+
+    @property
+    def original(self) -> str:
+        """The document's text, read now."""
+        return self._document.text
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int, int], ...]:
+        """As :attr:`CleanText.pieces`."""
+        positions = self._positions
+        return tuple(zip(positions[0::3], positions[1::3], positions[2::3], strict=True))
+
+    @property
+    def dropped(self) -> tuple[Dropped, ...]:
+        """As :attr:`CleanText.dropped`."""
+        spans = self._spans
+        return tuple(
+            Dropped((spans[2 * index], spans[2 * index + 1]), reason)
+            for index, reason in enumerate(self._reasons)
+        )
+
+    def __len__(self) -> int:
+        positions = self._positions
+        return positions[-3] + positions[-1] if positions else 0
+
+    def __reduce__(self) -> tuple[type[_FileCleanText], tuple[object, ...]]:
+        return (_FileCleanText, (self._document, self.pieces, self.dropped))
+
+    def __repr__(self) -> str:
+        return f"_FileCleanText({self._document!r}, pieces={len(self._positions) // 3})"
 
 
 # The scan's documents, in a worker process that inherited them (see _Workers).
@@ -224,6 +288,26 @@ class _Workers:
             # Under fork, the arguments reach the workers by inheritance, not pickling.
             initargs=(documents if self.inherit else (), collect),
         )
+        self.ahead = _TASKS_AHEAD * jobs
+
+    def map(self, function: Callable[..., _R], *iterables: Iterable[Any]) -> Iterator[_R]:
+        """``function`` of each set of arguments in the workers, the results in order.
+
+        As ``Executor.map`` does, but tasks are submitted only a few ahead of the results
+        taken (``Executor.map`` submits them all at once, so it holds every result not
+        yet taken, and every task's arguments where workers are sent their documents).
+        """
+        pending: deque[Future[_R]] = deque()
+        try:
+            for arguments in zip(*iterables, strict=False):  # some repeat() forever
+                if len(pending) >= self.ahead:
+                    yield pending.popleft().result()
+                pending.append(self.executor.submit(function, *arguments))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
     def chunks(self, size: int) -> list[_Chunk]:
         """The documents in chunks of ``size``, as handed to workers."""
@@ -245,7 +329,7 @@ def learn_repeated_lines(
     if workers is None or len(documents) <= _CHUNK:
         return RepeatedLines((document.text for document in documents), config.min_repeats)
     tally = LineTally()
-    for part in workers.executor.map(_tally, workers.chunks(_CHUNK * 4)):
+    for part in workers.map(_tally, workers.chunks(_CHUNK * 4)):
         tally.update(part)
     return RepeatedLines((), config.min_repeats, tally=tally)
 
@@ -349,7 +433,7 @@ def _sketch(
     signatures: list[npt.NDArray[np.uint32]] = []
     repeated = learn_repeated_lines(documents, config, workers)
     if workers is not None:
-        batches: Iterable[_Batch] = workers.executor.map(
+        batches: Iterable[_Batch] = workers.map(
             _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
         )
     else:
@@ -366,7 +450,11 @@ def _sketch(
                     document=document.id,
                     path=document.path,
                     segment=segment,
-                    clean=CleanText(document.text, pieces, dropped),
+                    clean=(
+                        _FileCleanText(document, pieces, dropped)
+                        if isinstance(document, FileDocument)
+                        else CleanText(document.text, pieces, dropped)
+                    ),
                     mtime=document.mtime,
                 )
             )
@@ -380,20 +468,37 @@ def _sketch(
         dtype=np.int64,
     )
     in_order = bool(np.array_equal(order, np.arange(len(order))))
-    all_signatures = (
-        np.concatenate(signatures)
-        if signatures
-        else np.empty((0, config.num_perm), dtype=np.uint32)
-    )
-    del signatures
+    rank = None
+    if not in_order:
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+    all_signatures = _stacked(signatures, config.num_perm, rank)
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
     if not in_order:
         articles = [articles[i] for i in order.tolist()]
-        all_signatures = all_signatures[order]
         shingle_counts = shingle_counts[order]
         source_array = source_array[order]
     return Sketches(articles, source_array, shingle_counts, all_signatures)
+
+
+def _stacked(
+    chunks: list[npt.NDArray[np.uint32]], num_perm: int, rank: npt.NDArray[np.int64] | None
+) -> npt.NDArray[np.uint32]:
+    """The chunks' rows in one array, row ``i`` at ``rank[i]`` if given; empties ``chunks``.
+
+    Each chunk is let go once copied, so at most one chunk more than the result is held
+    (``np.concatenate``, then reordering, held two or three times the signatures).
+    """
+    stacked = np.empty((sum(len(chunk) for chunk in chunks), num_perm), dtype=np.uint32)
+    start = 0
+    chunks.reverse()
+    while chunks:
+        chunk = chunks.pop()
+        rows = slice(start, start + len(chunk))
+        stacked[rows if rank is None else rank[rows]] = chunk
+        start += len(chunk)
+    return stacked
 
 
 def _shingle_sets(
@@ -516,7 +621,7 @@ def _verify(
     results = (
         map(_verify_chunk, chunks, local, repeat(config))
         if workers is None
-        else workers.executor.map(_verify_chunk, chunks, local, repeat(config))
+        else workers.map(_verify_chunk, chunks, local, repeat(config))
     )
     counts = np.zeros((len(pairs), 3), dtype=np.int64)
     for rows, result in zip(groups, results, strict=True):
