@@ -72,6 +72,25 @@ def test_a_streamed_scan_prints_what_a_scan_prints(seeds_dir: Path, output: list
     assert "1 cluster" in whole.output or '"clusters": [' in whole.output
 
 
+@pytest.mark.parametrize("output", [["--format", "text"], ["--format", "json", "--diffs"]])
+def test_a_file_changed_before_a_streamed_report_is_an_error_naming_it(
+    seeds_dir: Path, output: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reports read the copies' texts again; one changed since the scan cannot be reported.
+    def find_then_change(*args: Any, **kwargs: Any) -> neardup.DedupResult:
+        result = neardup.find_duplicates(*args, **kwargs)
+        (seeds_dir / SEED_B).write_text("Rewritten after the scan.", encoding="utf-8")
+        # As in a large scan, where the last texts read are other files'.
+        neardup.documents._file_text.cache_clear()
+        return result
+
+    monkeypatch.setattr(neardup.cli, "find_duplicates", find_then_change)
+    result = CliRunner().invoke(cli, ["scan", str(seeds_dir), "--stream", *output])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"neardup: error: {SEED_B}: changed while it was being scanned" in result.stderr
+
+
 def test_options_reach_the_config(seeds_dir: Path) -> None:
     data = scan_json(
         str(seeds_dir), "--threshold", "0.9", "--containment", "0.95", "--num-perm", "64",

@@ -53,6 +53,29 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     assert lines[-1].startswith("5 of 6 files are redundant; nothing was changed")
 
 
+def test_a_streamed_dedup_plans_and_moves_what_a_dedup_does(tmp_path: Path) -> None:
+    whole, streamed = (corpus(tmp_path / name, copies=70) for name in ("whole", "streamed"))
+    planned = [
+        CliRunner().invoke(cli, ["dedup", str(folder), *flags]).output
+        for folder, flags in ((whole, []), (streamed, ["--stream"]))
+    ]
+    assert planned[0] == planned[1]
+    assert "71 of 72 files are redundant" in planned[0]  # enough files for workers
+    for folder, flags in ((whole, []), (streamed, ["--stream"])):
+        moved = CliRunner().invoke(
+            cli,
+            [
+                "dedup",
+                str(folder),
+                "--move-to",
+                str(folder.parent / f"{folder.name}-dupes"),
+                *flags,
+            ],
+        )
+        assert moved.exit_code == 0
+    assert snapshot(whole) == snapshot(streamed)
+
+
 def test_move_to_moves_only_redundant_files_and_never_the_page_with_unique_articles(
     tmp_path: Path,
 ) -> None:

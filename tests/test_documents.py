@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import os
+import threading
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -186,10 +187,33 @@ def test_streamed_documents_and_errors_are_those_read_at_once(tmp_path: Path, jo
     assert set(kinds.values()) == {FileDocument}
 
 
-def test_a_streamed_file_that_changes_is_an_error_naming_it(tmp_path: Path) -> None:
-    write(tmp_path, "story.txt", "The first version of the story.")
+@pytest.mark.parametrize("same_size_and_time", [False, True])
+def test_a_streamed_file_that_changes_is_an_error_naming_it(
+    tmp_path: Path, same_size_and_time: bool
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The first version of the story.", encoding="utf-8")
     (document,) = read_documents([tmp_path], stream=True).documents
-    assert document.text == "The first version of the story."
-    write(tmp_path, "story.txt", "The story, changed after it was read.")
+    status = story.stat()
+    # Rewritten, as a copy that keeps its size and time (cp -p, rsync -t) is.
+    changed = "The first version of the STORY." if same_size_and_time else "A new story."
+    story.write_text(changed, encoding="utf-8")
+    if same_size_and_time:
+        os.utime(story, ns=(status.st_atime_ns, status.st_mtime_ns))
     with pytest.raises(InputError, match=r"story\.txt: changed while it was being scanned"):
         _ = document.text
+    story.unlink()
+    with pytest.raises(InputError, match=r"story\.txt: No such file"):
+        _ = document.text
+
+
+def test_a_pipe_is_read_at_once_even_when_streaming(tmp_path: Path) -> None:
+    # A pipe cannot be read twice: it is read as it is without streaming.
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_text, args=("piped story",))
+    writer.start()
+    (document,) = read_documents([pipe], stream=True).documents
+    writer.join()
+    assert not isinstance(document, FileDocument)
+    assert document.text == "piped story"

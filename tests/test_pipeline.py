@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
+from neardup.documents import FileDocument
 from neardup.lsh import LSHIndex
-from neardup.pipeline import _components, _pair_groups, _unique_rows
+from neardup.pipeline import _components, _FileCleanText, _pair_groups, _stacked, _unique_rows
 from neardup.report import scan_to_dict
+from neardup.segment import split_articles
 from neardup.shingles import shingle_set
 from neardup.verify import similarity, verify_pairs
 
@@ -392,3 +394,67 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
     assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)
+
+
+PAGE_LINES = st.sampled_from(
+    [
+        "", "   ", "Connect with us", "Continue Reading", "Share", "Related stories",
+        "A headline of several words", *story_paragraphs()[:6],
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(PAGE_LINES, max_size=14), breaks=st.sampled_from(["\n", "\r\n"]))
+def test_a_streamed_articles_clean_text_is_the_clean_text(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], breaks: str
+) -> None:
+    folder = tmp_path_factory.mktemp("page")
+    (folder / "page.txt").write_bytes(breaks.join(lines).encode())
+    (whole,) = read_documents([folder]).documents
+    (streamed,) = read_documents([folder], stream=True).documents
+    assert isinstance(streamed, FileDocument)
+    for article in split_articles(whole):
+        clean = article.clean
+        compact = _FileCleanText(streamed, clean.pieces, clean.dropped)
+        assert (compact.original, compact.pieces, compact.dropped) == (
+            clean.original, clean.pieces, clean.dropped,
+        )  # fmt: skip
+        assert (compact.text, len(compact), compact.span) == (clean.text, len(clean), clean.span)
+        offsets = range(len(clean) + 2)
+        assert [compact.to_original(o) for o in offsets] == [clean.to_original(o) for o in offsets]
+
+
+@settings(max_examples=100, deadline=None)
+@given(sizes=st.lists(st.integers(0, 5), max_size=6), data=st.data())
+def test_stacked_signatures_are_the_chunks_rows_in_rank_order(
+    sizes: list[int], data: st.DataObject
+) -> None:
+    total = sum(sizes)
+    rows = np.arange(total * 3, dtype=np.uint32).reshape(total, 3)
+    chunks = [
+        rows[start - size : start]
+        for start, size in zip(itertools.accumulate(sizes), sizes, strict=True)
+    ]
+    rank = np.asarray(data.draw(st.permutations(range(total))), dtype=np.int64)
+    stacked = _stacked(list(chunks), 3, rank)
+    assert np.array_equal(stacked[rank], rows)
+    assert np.array_equal(_stacked(list(chunks), 3, None), rows)
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+@pytest.mark.parametrize("unordered", [False, True])
+def test_workers_map_every_task_once(unordered: bool) -> None:
+    workers = pipeline._Workers([], 2)
+    try:
+        numbers = range(25)  # several times the tasks kept in the workers
+        if unordered:
+            results = dict(workers.map_unordered(_square, numbers))
+            assert results == {number: number * number for number in numbers}
+        else:
+            assert list(workers.map(_square, numbers)) == [n * n for n in numbers]
+    finally:
+        workers.executor.shutdown()

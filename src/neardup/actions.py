@@ -106,7 +106,8 @@ def plan(result: DedupResult) -> Plan:
             cluster_of[member.article.id] = index
     articles_of: dict[str, list[str]] = {}
     for article in result.articles:
-        if article.text.strip():
+        # Cleaning keeps only lines with text: an article with no kept line is empty.
+        if article.clean.pieces:
             articles_of.setdefault(article.document, []).append(article.id)
     documents = sorted(result.documents, key=lambda item: item.id)
     staying = {

@@ -6,6 +6,7 @@ in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -161,14 +162,24 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
     if options["verbose"]:
         logging.basicConfig(level=logging.INFO, format="neardup: %(message)s", stream=sys.stderr)
     progress = None if options["quiet"] or not sys.stderr.isatty() else _show_progress
-    try:
+    with _exit_on_trouble():
         result = find_duplicates(read.documents, config, jobs=options["jobs"], progress=progress)
-    except NeardupError as problem:
-        click.echo(f"neardup: error: {problem}", err=True)
-        sys.exit(EXIT_TROUBLE)
     if progress is not None:
         click.echo("\r\x1b[K", err=True, nl=False)
     return result, read
+
+
+@contextlib.contextmanager
+def _exit_on_trouble() -> Iterator[None]:
+    """Exit with :data:`EXIT_TROUBLE`, printing the :class:`NeardupError` met inside.
+
+    Such as a bad setting, or a file that changed during a streamed scan.
+    """
+    try:
+        yield
+    except NeardupError as problem:
+        click.echo(f"neardup: error: {problem}", err=True)
+        sys.exit(EXIT_TROUBLE)
 
 
 def _show_progress(stage: str, done: int, total: int) -> None:
@@ -244,15 +255,18 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
     records; "-" reads JSONL from standard input.
     """
     result, read = _find(paths, options)
-    if output_format == "json":
-        click.echo(dumps(scan_to_dict(result, read.errors, diffs=diffs)))
-    elif output_format == "jsonl":
-        for cluster in scan_to_dict(result, read.errors, diffs=diffs)["clusters"]:
-            click.echo(json.dumps(cluster, ensure_ascii=False))
-    elif output_format == "html":
-        click.echo(scan_to_html(result, read.errors), nl=False)
-    else:
-        click.echo(scan_to_text(result, read.errors, diffs=diffs), nl=False)
+    # Reports read the copies' texts (again, in a streamed scan): all is read first.
+    with _exit_on_trouble():
+        if output_format == "json":
+            output = dumps(scan_to_dict(result, read.errors, diffs=diffs)) + "\n"
+        elif output_format == "jsonl":
+            clusters = scan_to_dict(result, read.errors, diffs=diffs)["clusters"]
+            output = "".join(json.dumps(cluster, ensure_ascii=False) + "\n" for cluster in clusters)
+        elif output_format == "html":
+            output = scan_to_html(result, read.errors)
+        else:
+            output = scan_to_text(result, read.errors, diffs=diffs)
+    click.echo(output, nl=False)
     if read.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
 
@@ -388,7 +402,8 @@ def dedup(
     if target is not None:
         options["exclude"] = (*options["exclude"], *_inside(target, paths))
     result, read = _find(paths, options)
-    decided = actions.plan(result)
+    with _exit_on_trouble():
+        decided = actions.plan(result)
     for name in decided.untouchable:
         click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
     if out is not None:

@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -58,15 +59,20 @@ class Document:
 class FileDocument(Document):
     """A document whose text stays in its file, read again whenever it is asked for.
 
-    ``read_documents(..., stream=True)`` reads each file once to check it, then gives
-    these, so that a scan need not hold every text in memory at once. The last few
-    texts read are kept (:func:`_file_text`), as a report asks for one text many times.
+    ``read_documents(..., stream=True)`` reads each regular file once to check it, then
+    gives these, so that a scan need not hold every text in memory at once. A checksum
+    of the file's bytes is kept: a text read later is the one checked, or an error. The
+    last few texts read are kept (:func:`_file_text`), as a report asks for one text many
+    times. Equality and hashing read the text, as for any :class:`Document`;
+    ``dataclasses.replace`` does not work on these.
 
     Raises:
-        InputError: On reading ``text``, when the file changed after it was checked.
+        InputError: On reading ``text``, when the file is gone or its bytes changed
+            since it was checked (spans found in the old text would not fit the new).
     """
 
-    __slots__ = ()
+    __slots__ = ("checksum",)
+    checksum: int
 
     def __init__(
         self,
@@ -76,10 +82,11 @@ class FileDocument(Document):
         kind: Literal["text", "html"],
         file: str,
         size: int,
+        checksum: int,
     ) -> None:
         for name, value in (
             ("id", id), ("path", path), ("mtime", mtime), ("kind", kind), ("file", file),
-            ("size", size),
+            ("size", size), ("checksum", checksum),
         ):  # fmt: skip
             object.__setattr__(self, name, value)
 
@@ -87,14 +94,13 @@ class FileDocument(Document):
     def text(self) -> str:
         """The file's text (its extracted main text for HTML), read now."""
         # Set by __init__, never None here.
-        file, mtime, size = cast(str, self.file), cast(float, self.mtime), cast(int, self.size)
-        # Checked on every read, as a kept text may be of a file changed since.
-        _check_unchanged(file, self.path, mtime, size)
-        return _file_text(file, self.path, self.kind, mtime, size)
+        file, size = cast(str, self.file), cast(int, self.size)
+        return _file_text(file, self.path, self.kind, size, self.checksum)
 
     def __reduce__(self) -> tuple[type[FileDocument], tuple[object, ...]]:
         # Sent to a worker process without its text.
-        return (FileDocument, (self.id, self.path, self.mtime, self.kind, self.file, self.size))
+        fields = (self.id, self.path, self.mtime, self.kind, self.file, self.size)
+        return (type(self), (*fields, self.checksum))
 
     def __repr__(self) -> str:
         return f"FileDocument(id={self.id!r}, path={self.path!r}, kind={self.kind!r})"
@@ -328,8 +334,9 @@ def _read_file(path: str, display: str, stream: bool = False) -> _Found:
         return [error]
     if suffix in JSONL_SUFFIXES:
         return list(_records(display, text, mtime))
-    if stream:
-        return [FileDocument(display, display, mtime, kind, path, size)]
+    # A pipe or a device could not be read again: only regular files are streamed.
+    if stream and stat.S_ISREG(status.st_mode):
+        return [FileDocument(display, display, mtime, kind, path, size, zlib.crc32(data))]
     return [Document(display, text, display, mtime, kind, path, size)]
 
 
@@ -341,38 +348,25 @@ def _text_of(data: bytes, display: str, compressed: bool, kind: Literal["text", 
     return html_to_text(text, display) if kind == "html" else text
 
 
-_CHANGED = "changed while it was being scanned; scan it again"
-
-
-def _check_unchanged(path: str, display: str, mtime: float, size: int) -> None:
-    """Raise :class:`InputError` if a file is gone or changed (in size or time).
-
-    Spans found in a file's text as it was checked would not fit a changed one.
-    """
-    try:
-        status = os.stat(path)
-    except OSError as error:
-        raise InputError(display, error.strerror or str(error)) from None
-    if (status.st_mtime, status.st_size) != (mtime, size):
-        raise InputError(display, _CHANGED)
-
-
 @functools.lru_cache(maxsize=16)
 def _file_text(
-    path: str, display: str, kind: Literal["text", "html"], mtime: float, size: int
+    path: str, display: str, kind: Literal["text", "html"], size: int, checksum: int
 ) -> str:
     """A :class:`FileDocument`'s text, read again; the last few read are kept.
 
+    Kept by the file's size and checksum as checked, so a text kept is always the one
+    checked, however the file changed since.
+
     Raises:
-        InputError: The file cannot be read, or is not of the size it was checked at.
+        InputError: The file cannot be read, or its bytes are not those checked.
     """
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
         raise InputError(display, error.strerror or str(error)) from None
-    if len(data) != size:
-        raise InputError(display, _CHANGED)
+    if len(data) != size or zlib.crc32(data) != checksum:
+        raise InputError(display, "changed while it was being scanned; scan it again")
     return _text_of(data, display, _type_of(path)[0], kind)
 
 

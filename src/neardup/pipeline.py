@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import gc
@@ -12,7 +13,7 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, TypeVar
@@ -40,7 +41,7 @@ _CHUNK = 64
 # Articles per unit of verification work (see _pair_groups).
 _VERIFY_GROUP = _CHUNK * 4
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
-_TASKS_AHEAD = 2
+_TASKS_AHEAD = 8
 _R = TypeVar("_R")
 
 
@@ -137,9 +138,11 @@ class DedupResult:
 class _FileCleanText(CleanText):
     """The :class:`CleanText` of a :class:`FileDocument`, kept compact for a streamed scan.
 
-    Its original is read from the file when asked for, and the kept lines' positions and
-    the dropped lines' spans are kept as arrays of numbers (a tenth of the memory of
-    tuples); :attr:`pieces` and :attr:`dropped` are made from them when asked for.
+    Its original is read from the file when asked for (once per call), and the kept
+    lines' positions and the dropped lines' spans are kept as arrays of 32-bit numbers
+    (12 bytes a kept line, against about 150 as tuples); :attr:`pieces` and
+    :attr:`dropped` are made from them when asked for. ``dataclasses.replace`` does not
+    work on it.
     """
 
     __slots__ = ("_document", "_positions", "_reasons", "_spans")
@@ -154,11 +157,10 @@ class _FileCleanText(CleanText):
         pieces: tuple[tuple[int, int, int], ...],
         dropped: tuple[Dropped, ...],
     ) -> None:
-        positions = array("q", itertools.chain.from_iterable(pieces))
-        spans = array("q", itertools.chain.from_iterable(item.span for item in dropped))
         object.__setattr__(self, "_document", document)
-        object.__setattr__(self, "_positions", positions)
-        object.__setattr__(self, "_spans", spans)
+        object.__setattr__(self, "_positions", _numbers(itertools.chain.from_iterable(pieces)))
+        spans = itertools.chain.from_iterable(item.span for item in dropped)
+        object.__setattr__(self, "_spans", _numbers(spans))
         object.__setattr__(self, "_reasons", tuple(item.reason for item in dropped))
 
     @property
@@ -181,15 +183,46 @@ class _FileCleanText(CleanText):
             for index, reason in enumerate(self._reasons)
         )
 
+    @property
+    def text(self) -> str:
+        """As :attr:`CleanText.text`, reading the file once."""
+        return CleanText(self.original, self.pieces, ()).text
+
     def __len__(self) -> int:
         positions = self._positions
         return positions[-3] + positions[-1] if positions else 0
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """As :attr:`CleanText.span`."""
+        positions = self._positions
+        return (positions[1], positions[-2] + positions[-1]) if positions else (0, 0)
+
+    def to_original(self, offset: int) -> int:
+        """As :meth:`CleanText.to_original`, without making :attr:`pieces`."""
+        positions = self._positions
+        if not positions:
+            return 0
+        starts = range(0, len(positions), 3)
+        index = bisect.bisect_right(starts, offset, key=positions.__getitem__) - 1
+        at = starts[max(index, 0)]
+        clean_start, original_start, length = positions[at : at + 3]
+        return original_start + min(max(offset - clean_start, 0), length)
+
     def __reduce__(self) -> tuple[type[_FileCleanText], tuple[object, ...]]:
-        return (_FileCleanText, (self._document, self.pieces, self.dropped))
+        return (type(self), (self._document, self.pieces, self.dropped))
 
     def __repr__(self) -> str:
         return f"_FileCleanText({self._document!r}, pieces={len(self._positions) // 3})"
+
+
+def _numbers(values: Iterable[int]) -> array[int]:
+    """The values in an array of 32-bit numbers, or of 64-bit ones if they need it."""
+    listed = list(values)
+    try:
+        return array("I", listed)
+    except OverflowError:
+        return array("q", listed)
 
 
 # The scan's documents, in a worker process that inherited them (see _Workers).
@@ -309,6 +342,32 @@ class _Workers:
             for future in pending:
                 future.cancel()
 
+    def map_unordered(
+        self, function: Callable[..., _R], *iterables: Iterable[Any]
+    ) -> Iterator[tuple[int, _R]]:
+        """``(index, result)`` of ``function`` of each set of arguments, as each finishes.
+
+        At most as many tasks as :meth:`map` allows are in the workers at once, and a
+        long one does not hold the others up (with :meth:`map`, the results after it
+        wait, and so do the tasks after those).
+        """
+        arguments = enumerate(zip(*iterables, strict=False))  # some repeat() forever
+        pending: dict[Future[_R], int] = {}
+        try:
+            for index, task in itertools.islice(arguments, self.ahead):
+                pending[self.executor.submit(function, *task)] = index
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = pending.pop(future)
+                    following = next(arguments, None)
+                    if following is not None:
+                        pending[self.executor.submit(function, *following[1])] = following[0]
+                    yield index, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
     def chunks(self, size: int) -> list[_Chunk]:
         """The documents in chunks of ``size``, as handed to workers."""
         starts = range(0, len(self.documents), size)
@@ -329,7 +388,8 @@ def learn_repeated_lines(
     if workers is None or len(documents) <= _CHUNK:
         return RepeatedLines((document.text for document in documents), config.min_repeats)
     tally = LineTally()
-    for part in workers.map(_tally, workers.chunks(_CHUNK * 4)):
+    # Tallies add up in any order.
+    for _, part in workers.map_unordered(_tally, workers.chunks(_CHUNK * 4)):
         tally.update(part)
     return RepeatedLines((), config.min_repeats, tally=tally)
 
@@ -512,7 +572,7 @@ def _shingle_sets(
 
 # An article as handed to a worker to be shingled again: its text, or, where workers
 # inherited the documents, its document's index and its pieces of that document.
-_ArticleItem = str | tuple[int, tuple[tuple[int, int, int], ...]]
+_ArticleItem = str | tuple[int | FileDocument, tuple[tuple[int, int, int], ...]]
 
 
 def _verify_chunk(
@@ -523,12 +583,32 @@ def _verify_chunk(
     The articles are shingled again here (the work run in workers).
     """
     texts = [
-        item if isinstance(item, str) else CleanText(_INHERITED[item[0]].text, item[1], ()).text
+        item if isinstance(item, str) else CleanText(_document_of(item[0]).text, item[1], ()).text
         for item in items
     ]
     values, bounds = _shingle_sets(texts, config)
     sets = [values[start:end] for start, end in itertools.pairwise(bounds.tolist())]
     return overlaps(sets, pairs)
+
+
+def _item_of(sketches: Sketches, index: int, inherit: bool) -> _ArticleItem:
+    """An article as handed to a worker to shingle it again (see :data:`_ArticleItem`).
+
+    A streamed document is handed over without its text (the worker reads the file),
+    as is one the workers inherited; any other article is handed over as its text.
+    """
+    article = sketches.articles[index]
+    clean = article.clean
+    if isinstance(clean, _FileCleanText):
+        return (clean._document, clean.pieces)
+    if inherit:
+        return (int(sketches.sources[index]), clean.pieces)
+    return article.text
+
+
+def _document_of(source: int | FileDocument) -> Document:
+    """The document an :data:`_ArticleItem` names: inherited by its index, or itself."""
+    return _INHERITED[source] if isinstance(source, int) else source
 
 
 def _components(
@@ -603,29 +683,26 @@ def _verify(
     of pairs at a time, so only the sets of one group (one connected component, or
     several small ones) are held at once in a process.
     """
-    articles = sketches.articles
     inherit = workers is not None and workers.inherit
     groups = _pair_groups(pairs, _VERIFY_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
-        [
-            (int(sketches.sources[i]), articles[i].clean.pieces) if inherit else articles[i].text
-            for i in indices.tolist()
-        ]
-        for indices in members
+        [_item_of(sketches, i, inherit) for i in indices.tolist()] for indices in members
     )
     local = (
         np.searchsorted(indices, pairs[rows]) for indices, rows in zip(members, groups, strict=True)
     )
     # In one process the groups are made and verified one at a time.
+    # Each group's counts go to its own rows, whichever group finishes first (the
+    # largest comes first, and must not hold the others up).
     results = (
-        map(_verify_chunk, chunks, local, repeat(config))
+        enumerate(map(_verify_chunk, chunks, local, repeat(config)))
         if workers is None
-        else workers.map(_verify_chunk, chunks, local, repeat(config))
+        else workers.map_unordered(_verify_chunk, chunks, local, repeat(config))
     )
     counts = np.zeros((len(pairs), 3), dtype=np.int64)
-    for rows, result in zip(groups, results, strict=True):
-        counts[rows] = result
+    for index, result in results:
+        counts[groups[index]] = result
     return edges_of(pairs, counts)
 
 
@@ -680,7 +757,8 @@ def find_duplicates(
                 if count >= config.min_shingles:
                     eligible.append(index)
                 else:
-                    reason = "empty" if not article.text.strip() else "too short"
+                    # Cleaning keeps only lines with text: no kept line, no text.
+                    reason = "empty" if not article.clean.pieces else "too short"
                     skipped.append(Skipped(article.id, reason, count))
             lsh = LSHIndex.from_config(config)
             _log.info(
