@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import unittest.mock
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from neardup import boilerplate
 from neardup.boilerplate import (
     _CONTEXT_WORDS,
     _METADATA_LINE,
@@ -660,3 +663,26 @@ def test_open_ended_rules_still_drop_long_lines() -> None:
         last = clean(text).dropped[-1]
         assert last.span == (len(text) - len(line), len(text))
         assert last.reason.startswith("page furniture"), line
+
+
+# Lines that weigh as running text, and a few that make the main stretch matter.
+RUNNING_LINES = st.sampled_from(
+    [
+        "", "   ", "The minister said on Tuesday that the plan would go ahead.",
+        "Why did the plan fail so badly this year?", "What made the film so popular?",
+        "a line that continues", "and ends here.", "Short.", "Wow!", "It went on:",
+        "日本語の文章です。", "A question at the end?", "She said (it was over).",
+        "an unfinished line that keeps going for twenty words or more, with commas, and more",
+        "Connect with us", "A headline of several words", "34 Comments",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(RUNNING_LINES, max_size=12))
+def test_a_text_of_running_lines_keeps_what_the_main_stretch_keeps(lines: list[str]) -> None:
+    # Where every line is running text, cleaning skips finding the main stretch.
+    text = "\n".join(lines)
+    shortcut = clean(text)
+    with unittest.mock.patch.object(boilerplate, "_all_running_text", return_value=False):
+        assert clean(text) == shortcut

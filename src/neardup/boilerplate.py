@@ -660,7 +660,8 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             # keeps its captions (below) keeps one copy.
             reasons[index] = "repeated line"
         elif (
-            key.endswith(")") or key.rfind(" credit", max(len(key) - _TRAILING_CREDIT_CHARS, 0)) > 0
+            # (A start before the key's first character counts as its first character.)
+            key.endswith(")") or key.rfind(" credit", -_TRAILING_CREDIT_CHARS) > 0
         ) and _is_credited_caption(key):
             reasons[index] = f"photo caption {stripped[index]!r}"
             captions.append(index)
@@ -682,8 +683,7 @@ def _is_credited_caption(key: str) -> bool:
         return match is not None and (
             match["agency"] is None or key[:at].rstrip().endswith(tuple(_SENTENCE_ENDS))
         )
-    # (A negative start would count from the end.)
-    at = key.rfind(" credit", max(len(key) - _TRAILING_CREDIT_CHARS, 0))
+    at = key.rfind(" credit", -_TRAILING_CREDIT_CHARS)
     return at > 0 and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
 
 
@@ -826,7 +826,7 @@ def select_main_text(
     for index in range(comments, stop):
         if reasons[index] is None and stripped[index]:
             reasons[index] = tail
-    if not main_stretch:
+    if not main_stretch or _all_running_text(table, line_weights[: comments - start], start):
         return
     weights, paragraph_ends = _context_weights(
         table, reasons, line_weights[: comments - start], start
@@ -848,6 +848,24 @@ def select_main_text(
     for index in range(start, stop):
         if reasons[index] is None and stripped[index] and not first <= index <= last:
             reasons[index] = "outside the main text"
+
+
+def _all_running_text(table: LineTable, weights: Sequence[float], start: int) -> bool:
+    """Whether every line weighs as running text and none as a question's headline.
+
+    Then the main stretch is all the lines (a hard-wrapped paragraph of such lines weighs
+    as running text too, and a lone one, discounted or not, is still all there is), so
+    :func:`select_main_text` has nothing to drop: most articles of a clean corpus.
+    """
+    if min(weights, default=0.0) < 0:
+        return False
+    sentence_like, stripped = table.sentence_like, table.stripped
+    return not any(
+        weight > 0
+        and not sentence_like[start + offset]
+        and stripped[start + offset].rstrip(_CLOSERS).endswith(("?", "？"))
+        for offset, weight in enumerate(weights)
+    )
 
 
 def _list_end(table: LineTable, last: int, stop: int) -> int:
