@@ -570,8 +570,9 @@ def _shingle_sets(
     return _unique_rows(hashes, counts)
 
 
-# An article as handed to a worker to be shingled again: its text, or, where workers
-# inherited the documents, its document's index and its pieces of that document.
+# An article as handed to a worker to be shingled again: its text; or, where workers
+# inherited the documents, its document's index and its pieces of that document; or,
+# for a streamed document, the document itself (sent without its text) and its pieces.
 _ArticleItem = str | tuple[int | FileDocument, tuple[tuple[int, int, int], ...]]
 
 
