@@ -674,6 +674,8 @@ RUNNING_LINES = st.sampled_from(
         "日本語の文章です。", "A question at the end?", "She said (it was over).",
         "an unfinished line that keeps going for twenty words or more, with commas, and more",
         "Connect with us", "A headline of several words", "34 Comments",
+        "日本語の文章、日本語の文章、日本語の文章、日本語の文章", "why did they fall?",
+        "About Jane Mary Ann Doe:", "Ann on May 5, 2019 at 10:15 am said:",
     ]
 )  # fmt: skip
 

@@ -853,9 +853,11 @@ def select_main_text(
 def _all_running_text(table: LineTable, weights: Sequence[float], start: int) -> bool:
     """Whether every line weighs as running text and none as a question's headline.
 
-    Then the main stretch is all the lines (a hard-wrapped paragraph of such lines weighs
-    as running text too, and a lone one, discounted or not, is still all there is), so
-    :func:`select_main_text` has nothing to drop: most articles of a clean corpus.
+    Then the main stretch is all the lines, so :func:`select_main_text` has nothing to
+    drop: most articles of a clean corpus. No non-blank line weighs 0, so every line it
+    could drop weighs as running text; a hard-wrapped paragraph of such lines does too;
+    no gap before a line is negative (:data:`_EDGE_BEFORE` is 0), so none is discounted
+    as standing alone; and nothing is left outside the maximum sum.
     """
     if min(weights, default=0.0) < 0:
         return False
