@@ -117,7 +117,7 @@ _BRACKETED_CREDIT = re.compile(
     """,
     re.VERBOSE,
 )
-_SENTENCE_ENDS = ".!?\"'”’"
+_SENTENCE_ENDS = (".", "!", "?", '"', "'", "”", "’")
 _TRAILING_CREDIT = re.compile(r"[.!?\"'”’)] credits?: [^\s()]+( [^\s()]+){0,4}")
 # How near the end of a line a trailing credit starts at the most.
 _TRAILING_CREDIT_CHARS = 80
@@ -659,10 +659,11 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
             # Before captions: a gallery shows each caption twice, and a photo page that
             # keeps its captions (below) keeps one copy.
             reasons[index] = "repeated line"
-        elif (
+        elif (key.endswith(")") and _ends_with_bracketed_credit(key)) or (
             # (A start before the key's first character counts as its first character.)
-            key.endswith(")") or key.rfind(" credit", -_TRAILING_CREDIT_CHARS) > 0
-        ) and _is_credited_caption(key):
+            (at := key.rfind(" credit", -_TRAILING_CREDIT_CHARS)) > 0
+            and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
+        ):
             reasons[index] = f"photo caption {stripped[index]!r}"
             captions.append(index)
         previous = key
@@ -672,19 +673,16 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
     return reasons
 
 
-def _is_credited_caption(key: str) -> bool:
-    """Whether a line's key ends with a photo credit.
+def _ends_with_bracketed_credit(key: str) -> bool:
+    """Whether a key that ends in ")" ends with a photo credit (:data:`_BRACKETED_CREDIT`).
 
-    See :data:`_BRACKETED_CREDIT` and :data:`_TRAILING_CREDIT`.
+    Such a key cannot end with a :data:`_TRAILING_CREDIT`, whose words hold no bracket.
     """
-    if key.endswith(")"):
-        at = key.rfind("(")
-        match = _BRACKETED_CREDIT.fullmatch(key, at) if at >= 0 else None
-        return match is not None and (
-            match["agency"] is None or key[:at].rstrip().endswith(tuple(_SENTENCE_ENDS))
-        )
-    at = key.rfind(" credit", -_TRAILING_CREDIT_CHARS)
-    return at > 0 and _TRAILING_CREDIT.fullmatch(key, at - 1) is not None
+    at = key.rfind("(")
+    match = _BRACKETED_CREDIT.fullmatch(key, at) if at >= 0 else None
+    return match is not None and (
+        match["agency"] is None or key[:at].rstrip().endswith(_SENTENCE_ENDS)
+    )
 
 
 def _keep_captions_of_photo_pages(
