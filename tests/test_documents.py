@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup import ConfigError, InputError, read_documents
+from neardup import ConfigError, InputError, documents, read_documents
 from neardup.documents import FileDocument, _Globs, _suffixes
 
 
@@ -217,3 +217,18 @@ def test_a_pipe_is_read_at_once_even_when_streaming(tmp_path: Path) -> None:
     writer.join()
     assert not isinstance(document, FileDocument)
     assert document.text == "piped story"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_file_that_cannot_be_read_is_an_error_naming_it_once(
+    tmp_path: Path, stream: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "story.txt", "the story")
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(documents, "open", failing, raising=False)
+    result = read_documents([tmp_path], stream=stream)
+    assert result.documents == []
+    assert [str(error) for error in result.errors] == ["story.txt: Input/output error"]

@@ -321,8 +321,9 @@ def _read_file(path: str, display: str, stream: bool = False) -> _Found:
     """
     try:
         status = os.stat(path)
-        with open(path, "rb") as file:
-            data = file.read()
+        data = _bytes_of(path, display)
+    except InputError as error:
+        return [error]
     except OSError as error:
         return [InputError(display, error.strerror or str(error))]
     mtime, size = status.st_mtime, status.st_size
@@ -338,6 +339,19 @@ def _read_file(path: str, display: str, stream: bool = False) -> _Found:
     if stream and stat.S_ISREG(status.st_mode):
         return [FileDocument(display, display, mtime, kind, path, size, zlib.crc32(data))]
     return [Document(display, text, display, mtime, kind, path, size)]
+
+
+def _bytes_of(path: str, display: str) -> bytes:
+    """A file's bytes.
+
+    Raises:
+        InputError: The file cannot be read (an :class:`OSError`, named by ``display``).
+    """
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as error:
+        raise InputError(display, error.strerror or str(error)) from None
 
 
 def _text_of(data: bytes, display: str, compressed: bool, kind: Literal["text", "html"]) -> str:
@@ -360,11 +374,7 @@ def _file_text(
     Raises:
         InputError: The file cannot be read, or its bytes are not those checked.
     """
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as error:
-        raise InputError(display, error.strerror or str(error)) from None
+    data = _bytes_of(path, display)
     if len(data) != size or zlib.crc32(data) != checksum:
         raise InputError(display, "changed while it was being scanned; scan it again")
     return _text_of(data, display, _type_of(path)[0], kind)
