@@ -8,10 +8,14 @@ from hypothesis import strategies as st
 
 from neardup import boilerplate
 from neardup.boilerplate import (
+    _COMMENTS_HEADER,
+    _COMMENTS_HEADER_STARTS,
     _CONTEXT_WORDS,
     _METADATA_LINE,
     _METADATA_MAX_WORDS,
     _METADATA_PENALTY,
+    _PAGE_TITLE,
+    _PAGE_TITLE_MAX_CHARS,
     _RULES,
     _RULES_MAX_SPACES,
     _RULES_OPEN_ENDED,
@@ -663,6 +667,39 @@ def test_open_ended_rules_still_drop_long_lines() -> None:
         last = clean(text).dropped[-1]
         assert last.span == (len(text) - len(line), len(text))
         assert last.reason.startswith("page furniture"), line
+
+
+@settings(max_examples=500, deadline=None)
+@given(key=st.from_regex(_COMMENTS_HEADER, fullmatch=True))
+def test_every_comments_header_begins_as_the_tail_search_expects(key: str) -> None:
+    # _tail_start() tries the pattern only on keys that begin so.
+    assert key.startswith(_COMMENTS_HEADER_STARTS) or key[:1].isdecimal()
+
+
+def test_no_page_title_is_longer_than_its_stated_limit() -> None:
+    title, site = "x" * 300, "A" * 41
+    assert _PAGE_TITLE.match(f"{title} | {site}")
+    assert len(f"{title} | {site}") == _PAGE_TITLE_MAX_CHARS
+    assert not _PAGE_TITLE.match(f"{title}x | {site}")
+    assert not _PAGE_TITLE.match(f"{title} | {site}A")
+
+
+LONG_LINE_PARTS = st.sampled_from(
+    ["word", "Straße", "İSTANBUL", "ﬁnance", "ΣΑΣ", "\u0345", "“quoted”", "(AP Photo)", "x" * 40,
+     " ", " ", " ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u00ad"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.lists(LONG_LINE_PARTS, min_size=1, max_size=120).map("".join), max_size=4))
+def test_a_long_plain_lines_key_has_its_words_less_one_spaces(lines: list[str]) -> None:
+    # classify() counts a long single-spaced line's key's spaces from its words.
+    table = LineTable("\n".join(lines))
+    for index, raw in enumerate(table.raw):
+        if len(raw) > KEY_MAX_CHARS and table.plain[index] and table.stripped[index]:
+            assert table.keys[index].count(" ") == table.words[index] - 1
+            assert "  " not in table.keys[index]
+        assert table.plain[index] == _single_spaced(table.stripped[index])
 
 
 # Lines that weigh as running text, and a few that make the main stretch matter.

@@ -123,6 +123,8 @@ _TRAILING_CREDIT = re.compile(r"[.!?\"'”’)] credits?: [^\s()]+( [^\s()]+){0,
 _TRAILING_CREDIT_CHARS = 80
 # "Headline | Site Name": a page title, not article text.
 _PAGE_TITLE = regex.compile(r"^.{10,300}\s\|\s[\p{Lu}\d][\p{L}\d&.,'\- ]{1,40}$")
+# The longest line it matches: 300 characters, " | ", then 41.
+_PAGE_TITLE_MAX_CHARS = 344
 _SECTION_LABEL = regex.compile(r"^[\p{Lu}][\p{L}&'\-]*( [\p{Lu}&][\p{L}&'\-]*)?$")
 # Plain patterns use the standard library's engine, several times faster than regex's
 # for them; line keys are computed for every line.
@@ -145,6 +147,13 @@ _COMMENTS_HEADER = re.compile(
     """,
     re.VERBOSE,
 )
+# Every key it matches begins with one of these or with a digit; telling so is several
+# times faster than the pattern failing.
+_COMMENTS_HEADER_STARTS = (
+    "comment", "response", "replies", "reaction", "leave a ", "post a ", "add a ",
+    "write a ", "submit a ", "top rated ", "most liked ", "reader ", "user ", "join the ",
+    "show ", "view ", "load ", "read ", "discussion", "what do you think",
+)  # fmt: skip
 # The header of a box about the author or the company after an article: "About Jane Doe",
 # "About the author", "About Ascom" (not "About us" or "About Us", a link, nor "About the
 # study", a subheading).
@@ -388,18 +397,15 @@ def _line_keys(
     ]
 
 
-def _word_counts(stripped: Sequence[str], single_spaced: bool = False) -> list[int]:
+def _word_counts(stripped: Sequence[str], plain: Sequence[bool]) -> list[int]:
     """``len(line.split())`` of each stripped line, without splitting where spaces tell.
 
-    ``single_spaced`` says that every line is :func:`_single_spaced`.
+    ``plain`` says which lines are :func:`_single_spaced`: their words are their spaces
+    and one.
     """
-    if single_spaced:
-        return [content.count(" ") + 1 if content else 0 for content in stripped]
     return [
-        (content.count(" ") + 1 if _single_spaced(content) else len(content.split()))
-        if content
-        else 0
-        for content in stripped
+        (content.count(" ") + 1 if single else len(content.split())) if content else 0
+        for content, single in zip(stripped, plain, strict=True)
     ]
 
 
@@ -417,11 +423,15 @@ class LineTable:
         keys: Each line's :func:`line_key`.
         words: Each line's number of words (whitespace-separated; running-text features
             count Han and kana characters too in a line written without spaces).
+        plain: Whether each stripped line is :func:`_single_spaced` (its only whitespace
+            is single spaces).
         sentence_like: Whether each line reads as running text (:func:`is_sentence_like`).
         weights: Each line's :func:`line_weight` if no rule drops it.
     """
 
-    __slots__ = ("keys", "raw", "sentence_like", "starts", "stripped", "text", "weights", "words")
+    __slots__ = (
+        "keys", "plain", "raw", "sentence_like", "starts", "stripped", "text", "weights", "words",
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -430,7 +440,13 @@ class LineTable:
         self.stripped = [part.strip() for part in self.raw]
         single_spaced = _lines_single_spaced(text)
         self.keys = _line_keys(text, self.raw, self.stripped, single_spaced)
-        self.words = _word_counts(self.stripped, single_spaced)
+        self.plain = (
+            [True] * len(self.raw)
+            if single_spaced
+            # _single_spaced(), inlined.
+            else ["  " not in content and content.isprintable() for content in self.stripped]
+        )
+        self.words = _word_counts(self.stripped, self.plain)
         text_words = (
             self.words if text.isascii() else list(map(_text_words, self.stripped, self.words))
         )
@@ -631,7 +647,7 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
         table: The text's lines.
         repeated: Lines learnt from the corpus as boilerplate, if any.
     """
-    keys, stripped = table.keys, table.stripped
+    keys, stripped, raw, plain = table.keys, table.stripped, table.raw, table.plain
     reasons: list[str | None] = [None] * len(keys)
     captions: list[int] = []
     previous = ""
@@ -641,19 +657,28 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
         if not key:
             index += 1
             continue
-        spaces = key.count(" ")
+        # A long line's key is its casefolded text, which has the same spaces (casefolding
+        # makes and removes none): a single-spaced one's spaces are its words less one.
+        long_plain = len(key) > KEY_MAX_CHARS and plain[index] and len(raw[index]) > KEY_MAX_CHARS
+        spaces = table.words[index] - 1 if long_plain else key.count(" ")
         # Only lines of fewer than _CONTEXT_WORDS words are learnt.
         if repeated is not None and spaces < _CONTEXT_WORDS - 1 and key in repeated:
             reasons[index] = f"repeated in {repeated.counts[key]} documents"
-        elif (spaces <= _RULES_MAX_SPACES or key.startswith(_RULES_OPEN_ENDED) or "  " in key) and (
-            match := _RULES.fullmatch(key)
-        ) is not None:
+        elif (
+            spaces <= _RULES_MAX_SPACES
+            or key.startswith(_RULES_OPEN_ENDED)
+            or (not long_plain and "  " in key)
+        ) and (match := _RULES.fullmatch(key)) is not None:
             if match["list"] is not None:
                 reasons[index] = f"list header {stripped[index]!r}"
                 index = _drop_list(table, reasons, index)
                 continue
             reasons[index] = f"page furniture {stripped[index]!r}"
-        elif "|" in stripped[index] and _PAGE_TITLE.match(stripped[index]):
+        elif (
+            len(stripped[index]) <= _PAGE_TITLE_MAX_CHARS
+            and "|" in stripped[index]
+            and _PAGE_TITLE.match(stripped[index])
+        ):
             reasons[index] = "page title"
         elif key == previous:
             # Before captions: a gallery shows each caption twice, and a photo page that
@@ -1037,7 +1062,10 @@ def _tail_start(
         if not stripped:
             continue
         if words_before >= _ARTICLE_BEFORE_COMMENTS:
-            if _COMMENTS_HEADER.fullmatch(table.keys[index]):
+            key = table.keys[index]
+            if (key.startswith(_COMMENTS_HEADER_STARTS) or key[:1].isdecimal()) and (
+                _COMMENTS_HEADER.fullmatch(key)
+            ):
                 reasons[index] = f"comments header {stripped!r}"
                 return index + 1, "comments section"
             if stripped.startswith(_ABOUT_WORDS) and _ABOUT_BOX.match(stripped):
