@@ -20,6 +20,7 @@ from neardup.boilerplate import (
     _RULES_MAX_SPACES,
     _RULES_OPEN_ENDED,
     KEY_MAX_CHARS,
+    Dropped,
     LineTable,
     LineTally,
     RepeatedLines,
@@ -725,3 +726,37 @@ def test_a_text_of_running_lines_keeps_what_the_main_stretch_keeps(lines: list[s
     shortcut = clean(text)
     with unittest.mock.patch.object(boilerplate, "_all_running_text", return_value=False):
         assert clean(text) == shortcut
+
+
+def one_line(paragraphs: list[str]) -> str:
+    return " ".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+
+
+def test_a_page_carrying_its_article_again_on_one_line_keeps_the_paragraphs() -> None:
+    paragraphs = story_paragraphs()
+    body = one_line(paragraphs)
+    # As a page with the body in its structured data, rendered as text, has it.
+    page = "\n\n".join([*paragraphs, "facebook", "twitter", "{copy}", "international"])
+    text = page.format(copy=body)
+    result = clean(text)
+    assert result.text == clean(page.format(copy="")).text
+    copy = text.index(body)
+    assert Dropped((copy, copy + len(body)), "copy of the article") in result.dropped
+
+
+def test_of_two_copies_of_an_article_on_one_line_one_is_kept() -> None:
+    body = one_line(story_paragraphs())
+    between = "The story was first published on Friday."
+    result = clean(f"{body}\n\n{between}\n\n{body} It was updated later.")
+    assert result.text == f"{between}\n\n{body} It was updated later."
+    assert [item.reason for item in result.dropped] == ["copy of the article"]
+
+
+def test_a_long_paragraph_that_repeats_only_part_of_its_article_stays() -> None:
+    paragraphs = [" ".join(paragraph.split()) for paragraph in story_paragraphs()[1:13]]
+    # A summary made of the paragraphs' first sentences and new text: most of its
+    # 4-grams are not in the rest.
+    summary = " ".join(paragraph.split(". ")[0] + "." for paragraph in paragraphs)
+    summary += " " + " ".join(f"Fresh words number {n} about the matter." for n in range(40))
+    text = "\n\n".join([summary, *paragraphs])
+    assert clean(text).text == text

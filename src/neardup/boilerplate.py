@@ -215,6 +215,14 @@ _UNSPACED_SCRIPTS = re.compile(
 _MIN_SENTENCE_WORDS = 4
 _LONG_LINE_WORDS = 20
 _LONG_LINE_PUNCTUATION = 2
+# A page may carry its article twice: as paragraphs, and again as one long line (the
+# body in structured data, rendered as text). A kept line of at least this many words
+# and this share of its article's words is such a copy when this share of its word
+# 4-grams are in the article's other kept lines.
+_COPY_MIN_WORDS = 100
+_COPY_MIN_SHARE = 0.25
+_COPY_CONTAINED = 0.8
+_WORD = re.compile(r"\w+")
 _SHORT_LINE_WORDS = 4
 _SHORT_LINE_PENALTY = 5.0
 _TITLE_LINE_PENALTY = 4.0
@@ -803,6 +811,40 @@ def drop_head_labels(
         seen.add(key)
 
 
+def drop_article_copies(
+    table: LineTable, reasons: list[str | None], start: int = 0, end: int | None = None
+) -> None:
+    """Drop a long line that repeats the rest of its article: the body again, on one line.
+
+    Run before :func:`select_main_text`, so that such a copy at the foot of a page does
+    not stretch the article over the menus above it. Only lines ``start`` to ``end``
+    that no rule has dropped are looked at; what a dropped copy holds stays in the other
+    lines. Of two copies with nothing else holding the text, the later one stays.
+    """
+    stop = len(table) if end is None else end
+    words, stripped = table.words, table.stripped
+    if start >= stop or max(words[start:stop]) < _COPY_MIN_WORDS:
+        return
+    kept = [index for index in range(start, stop) if reasons[index] is None and stripped[index]]
+    total = sum(words[index] for index in kept)
+    for index in kept:
+        if words[index] < _COPY_MIN_WORDS or words[index] < _COPY_MIN_SHARE * total:
+            continue
+        grams = _word_grams(stripped[index])
+        others = set().union(
+            *(_word_grams(stripped[i]) for i in kept if i != index and reasons[i] is None)
+        )
+        if grams and len(grams & others) >= _COPY_CONTAINED * len(grams):
+            reasons[index] = "copy of the article"
+
+
+def _word_grams(text: str) -> set[tuple[str, ...]]:
+    """The runs of 4 words (casefolded word tokens, as ``_WORD`` finds them) in a text."""
+    tokens = _WORD.findall(text.casefold())
+    # The shorter slices end the runs.
+    return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
+
+
 def line_weight(text: str, reason: str | None) -> float:
     """How much a line speaks for the stretch around it being article text.
 
@@ -1156,6 +1198,7 @@ def clean(
     """
     table = LineTable(text)
     reasons = classify(table, repeated)
+    drop_article_copies(table, reasons)
     select_main_text(table, reasons, main_stretch=main_stretch)
     drop_head_labels(table, reasons)
     return build(table, reasons)
