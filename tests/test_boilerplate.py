@@ -760,3 +760,52 @@ def test_a_long_paragraph_that_repeats_only_part_of_its_article_stays() -> None:
     summary += " " + " ".join(f"Fresh words number {n} about the matter." for n in range(40))
     text = "\n\n".join([summary, *paragraphs])
     assert clean(text).text == text
+
+
+def story_around(block: str, first: int = 0) -> str:
+    """Some of the story's paragraphs, then ``block``, then more of them."""
+    paragraphs = story_paragraphs()[first : first + 20]
+    return "\n\n".join([*paragraphs[:10], block, *paragraphs[10:]])
+
+
+TEASERS = """Top stories
+Firefighters contain the blaze on the ridge
+Crews worked through the night to stop the flames reaching homes.
+City council delays the vote on the budget
+The decision was pushed back after a long debate on Tuesday.
+Local team wins the regional final"""
+
+
+def test_headlines_each_with_a_line_of_teaser_go_under_their_list_header() -> None:
+    result = clean(story_around(TEASERS))
+    assert "Firefighters" not in result.text
+    assert "Crews worked" not in result.text
+    reasons = [item.reason for item in result.dropped]
+    assert reasons.count("headline list under 'Top stories'") == 5
+
+
+def test_a_list_header_over_running_text_that_is_not_teasers_keeps_it() -> None:
+    # Two lines of running text in a row: a subheading's paragraph, not a teaser list.
+    block = """Trending now
+The phrase trended all day
+Users posted thousands of messages about it.
+Many of them asked the company to explain itself."""
+    result = clean(story_around(block))
+    assert "Users posted thousands of messages about it." in result.text
+    assert "Many of them asked the company to explain itself." in result.text
+
+
+def test_a_list_header_learnt_as_repeated_still_heads_its_list() -> None:
+    lists = [
+        "Most read\nFirefighters contain the blaze\nCouncil delays the vote",
+        "Most read\nLocal team wins the final\nMuseum reopens its doors",
+        "Most read\nStorm closes the coast road\nSchool gets a new head",
+    ]
+    texts = [story_around(block, first=20 * n) for n, block in enumerate(lists)]
+    repeated = RepeatedLines(texts, min_documents=3)
+    assert "most read" in repeated
+    result = clean(texts[0], repeated=repeated)
+    assert "Firefighters" not in result.text
+    reasons = [item.reason for item in result.dropped]
+    assert "list header 'Most read'" in reasons
+    assert reasons.count("headline list under 'Most read'") == 2

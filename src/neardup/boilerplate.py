@@ -598,6 +598,11 @@ class RepeatedLines:
         min_documents: Documents (and distinct surroundings) a line needs to count.
         tally: Counts made already (by :class:`LineTally`, perhaps in other processes),
             to which ``texts`` add.
+
+    Attributes:
+        counts: Each learnt line's key, with the number of documents it appears in.
+        list_headers: The learnt keys that are list headers ("Most read"): such a line
+            still heads the list of headlines after it.
     """
 
     def __init__(
@@ -614,6 +619,8 @@ class RepeatedLines:
             and len(tally.contexts[key]) >= min_documents
             and key.count(" ") < _CONTEXT_WORDS - 1  # as tallied; classify() relies on it
         }
+        # Those that head a list of headlines, which classify() drops with them.
+        self.list_headers = frozenset(key for key in self.counts if _LIST_HEADER.fullmatch(key))
 
     def __contains__(self, key: object) -> bool:
         return key in self.counts
@@ -669,8 +676,14 @@ def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[st
         # makes and removes none): a single-spaced one's spaces are its words less one.
         long_plain = len(key) > KEY_MAX_CHARS and plain[index] and len(raw[index]) > KEY_MAX_CHARS
         spaces = table.words[index] - 1 if long_plain else key.count(" ")
-        # Only lines of fewer than _CONTEXT_WORDS words are learnt.
-        if repeated is not None and spaces < _CONTEXT_WORDS - 1 and key in repeated:
+        # Only lines of fewer than _CONTEXT_WORDS words are learnt. A learnt list header
+        # still heads its list (below).
+        if (
+            repeated is not None
+            and spaces < _CONTEXT_WORDS - 1
+            and key in repeated
+            and key not in repeated.list_headers
+        ):
             reasons[index] = f"repeated in {repeated.counts[key]} documents"
         elif (
             spaces <= _RULES_MAX_SPACES
@@ -752,14 +765,24 @@ def _drop_list(table: LineTable, reasons: list[str | None], header: int) -> int:
         block = _block_after(stripped, gap)
         if len(block) < 2:
             return header + 1
-    if not all(
+    headlines = [
         table.words[i] <= _HEADLINE_MAX_WORDS and not stripped[i].endswith(".") for i in block
-    ):
+    ]
+    if not all(headlines) and not _teasers(headlines):
         return header + 1
     title = stripped[header]
     for i in block:
         reasons[i] = f"headline list under {title!r}"
     return block[-1] + 1
+
+
+def _teasers(headlines: Sequence[bool]) -> bool:
+    """Whether a block is headlines each followed by at most one line of teaser text."""
+    return (
+        len(headlines) >= 4
+        and headlines[0]
+        and all(headline or previous for previous, headline in itertools.pairwise(headlines))
+    )
 
 
 def _block_after(stripped: Sequence[str], start: int) -> list[int]:
