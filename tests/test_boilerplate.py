@@ -809,3 +809,23 @@ def test_a_list_header_learnt_as_repeated_still_heads_its_list() -> None:
     reasons = [item.reason for item in result.dropped]
     assert "list header 'Most read'" in reasons
     assert reasons.count("headline list under 'Most read'") == 2
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Lascia un commento Annulla risposta",
+        "Deixe uma resposta Cancelar resposta",
+        "Deja un comentario",
+        "Laisser un commentaire",
+        "Schreibe einen Kommentar",
+        "Geef een reactie",
+    ],
+)
+def test_wordpress_comment_forms_in_other_languages_end_the_article(header: str) -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    comment = "Great article, thanks for writing it up so clearly and in such detail."
+    result = clean(f"{story}\n\n{header}\n\n{comment}")
+    assert result.text == clean(story).text
+    reasons = [item.reason for item in result.dropped]
+    assert reasons[-2:] == [f"comments header {header!r}", "comments section"]

@@ -144,6 +144,10 @@ _COMMENTS_HEADER = re.compile(
     | (?:top\ rated|most\ liked|reader|user)\ comments | comments\ (?:are\ )?closed
     | join\ the\ (?:discussion|conversation)\b.* | (?:show|view|load|read)\ (?:all\ )?comments\b.*
     | discussion | what\ do\ you\ think\?? | comment(?:s)?\ on\ this\ (?:article|story)
+    | (?:lascia\ (?:un\ commento|una\ risposta) | deja\ (?:un\ comentario|una\ respuesta)
+      | deixe\ (?:um\ comentário|uma\ resposta) | laisser\ (?:un\ commentaire|une\ réponse)
+      | schreibe\ einen\ kommentar | hinterlasse\ eine\ antwort
+      | geef\ een\ reactie | laat\ een\ reactie\ achter)\b.*
     """,
     re.VERBOSE,
 )
@@ -152,7 +156,8 @@ _COMMENTS_HEADER = re.compile(
 _COMMENTS_HEADER_STARTS = (
     "comment", "response", "replies", "reaction", "leave a ", "post a ", "add a ",
     "write a ", "submit a ", "top rated ", "most liked ", "reader ", "user ", "join the ",
-    "show ", "view ", "load ", "read ", "discussion", "what do you think",
+    "show ", "view ", "load ", "read ", "discussion", "what do you think", "lascia ", "deja ",
+    "deixe ", "laisser ", "schreibe ", "hinterlasse ", "geef ", "laat ",
 )  # fmt: skip
 # The header of a box about the author or the company after an article: "About Jane Doe",
 # "About the author", "About Ascom" (not "About us" or "About Us", a link, nor "About the
