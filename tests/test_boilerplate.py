@@ -685,22 +685,57 @@ def test_no_page_title_is_longer_than_its_stated_limit() -> None:
     assert not _PAGE_TITLE.match(f"{title} | {site}A")
 
 
-LONG_LINE_PARTS = st.sampled_from(
-    ["word", "Straße", "İSTANBUL", "ﬁnance", "ΣΑΣ", "\u0345", "“quoted”", "(AP Photo)", "x" * 40,
-     " ", " ", " ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u00ad"]
-)  # fmt: skip
+LONG_LINE_WORDS = st.sampled_from(
+    ["word", "Straße", "İSTANBUL", "ﬁnance", "ΣΑΣ", "\u0345x", "“quoted”", "(AP", "x" * 40]
+)
+ODD_SPACES = st.sampled_from(["  ", "\t", "\u00a0", "\u2003", "\u200b", "\u00ad"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(lines=st.lists(st.lists(LONG_LINE_PARTS, min_size=1, max_size=120).map("".join), max_size=4))
-def test_a_long_plain_lines_key_has_its_words_less_one_spaces(lines: list[str]) -> None:
-    # classify() counts a long single-spaced line's key's spaces from its words.
-    table = LineTable("\n".join(lines))
-    for index, raw in enumerate(table.raw):
-        if len(raw) > KEY_MAX_CHARS and table.plain[index] and table.stripped[index]:
-            assert table.keys[index].count(" ") == table.words[index] - 1
-            assert "  " not in table.keys[index]
-        assert table.plain[index] == _single_spaced(table.stripped[index])
+@given(
+    words=st.lists(LONG_LINE_WORDS, min_size=25, max_size=60),
+    odd=st.lists(st.tuples(st.integers(0, 59), ODD_SPACES), max_size=2),
+    lead=st.sampled_from(["", " ", "\t  "]),
+)
+def test_a_long_plain_lines_key_has_its_words_less_one_spaces(
+    words: list[str], odd: list[tuple[int, str]], lead: str
+) -> None:
+    # classify() counts a long single-spaced line's key's spaces from its words. Most
+    # lines drawn here are single-spaced; some have other whitespace (not plain).
+    gaps = [" "] * (len(words) - 1)
+    for at, space in odd:
+        if at < len(gaps):
+            gaps[at] = space
+    line = lead + words[0] + "".join(gap + word for gap, word in zip(gaps, words[1:], strict=True))
+    table = LineTable(line)
+    assert table.plain[0] == _single_spaced(table.stripped[0])
+    if len(line) > KEY_MAX_CHARS and table.plain[0]:
+        assert table.keys[0].count(" ") == table.words[0] - 1
+        assert "  " not in table.keys[0]
+
+
+def test_a_long_line_of_a_bounded_rules_most_spaces_is_still_tried() -> None:
+    # 23 spaces in a line of over 160 characters: tried against the rules, and a header.
+    line = "x" * 140 + " a b more c d e news from " + "a " * 14 + "a"
+    assert len(line) > KEY_MAX_CHARS
+    assert line.count(" ") == _RULES_MAX_SPACES
+    table = LineTable(line)
+    assert classify(table) == [f"list header {line!r}"]
+
+
+def test_the_longest_page_title_is_dropped() -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    title = "x" * 300 + " | " + "A" * 41
+    assert "page title" in [item.reason for item in clean(f"{title}\n\n{story}").dropped]
+
+
+def test_a_comments_header_counted_in_other_digits_opens_the_comments() -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    result = clean(f"{story}\n\n١٢ responses\n\nA reader's reply to the story above, in full.")
+    assert [item.reason for item in result.dropped][-2:] == [
+        "comments header '١٢ responses'",
+        "comments section",
+    ]
 
 
 # Lines that weigh as running text, and a few that make the main stretch matter.
@@ -829,3 +864,14 @@ def test_wordpress_comment_forms_in_other_languages_end_the_article(header: str)
     assert result.text == clean(story).text
     reasons = [item.reason for item in result.dropped]
     assert reasons[-2:] == [f"comments header {header!r}", "comments section"]
+
+
+def test_a_long_menu_line_split_by_tabs_is_learnt_and_dropped() -> None:
+    # Over 160 characters, no spaces, 24 words: not single-spaced, so its key's spaces
+    # are counted, not taken from its words.
+    menu = "\t".join(["Home", "World", "Politics", "Business", "Technology", "Science"] * 4)
+    assert len(menu) > KEY_MAX_CHARS
+    paragraphs = [" ".join(paragraph.split()) for paragraph in story_paragraphs()]
+    texts = [f"{paragraphs[n]}\n\n{menu}\n\n{paragraphs[n + 5]}" for n in range(3)]
+    repeated = RepeatedLines(texts, min_documents=3)
+    assert classify(LineTable(texts[0]), repeated)[2] == "repeated in 3 documents"
