@@ -222,8 +222,8 @@ _LONG_LINE_WORDS = 20
 _LONG_LINE_PUNCTUATION = 2
 # A page may carry its article twice: as paragraphs, and again as one long line (the
 # body in structured data, rendered as text). A kept line of at least this many words
-# and this share of its article's words is such a copy when this share of its word
-# 4-grams are in the article's other kept lines.
+# and this share of its article's words is such a copy when the article's other kept
+# lines hold this share of its words and of its word 4-grams.
 _COPY_MIN_WORDS = 100
 _COPY_MIN_SHARE = 0.25
 _COPY_CONTAINED = 0.8
@@ -856,7 +856,11 @@ def drop_article_copies(
     kept = [index for index in range(start, stop) if reasons[index] is None and stripped[index]]
     total = sum(words[index] for index in kept)
     for index in kept:
-        if words[index] < _COPY_MIN_WORDS or words[index] < _COPY_MIN_SHARE * total:
+        if (
+            words[index] < _COPY_MIN_WORDS
+            or words[index] < _COPY_MIN_SHARE * total
+            or total - words[index] < _COPY_CONTAINED * words[index]
+        ):
             continue
         grams = _word_grams(stripped[index])
         others = set().union(
