@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup import boilerplate
+from neardup import Document, boilerplate
 from neardup.boilerplate import (
     _COMMENTS_HEADER,
     _COMMENTS_HEADER_STARTS,
@@ -35,6 +35,7 @@ from neardup.boilerplate import (
     line_weight,
     split_lines,
 )
+from neardup.segment import split_articles
 
 from .conftest import SEED_A, SEED_B, seed_text, story_paragraphs
 
@@ -779,12 +780,50 @@ def test_a_page_carrying_its_article_again_on_one_line_keeps_the_paragraphs() ->
     assert Dropped((copy, copy + len(body)), "copy of the article") in result.dropped
 
 
-def test_of_two_copies_of_an_article_on_one_line_one_is_kept() -> None:
+def test_of_two_copies_of_an_article_on_one_line_the_first_is_kept() -> None:
     body = one_line(story_paragraphs())
     between = "The story was first published on Friday."
     result = clean(f"{body}\n\n{between}\n\n{body} It was updated later.")
-    assert result.text == f"{between}\n\n{body} It was updated later."
+    assert result.text == f"{body}\n\n{between}"
     assert [item.reason for item in result.dropped] == ["copy of the article"]
+
+
+def test_a_split_page_drops_the_copy_in_its_own_part() -> None:
+    paragraphs = story_paragraphs()
+    text = "\n\n".join([*paragraphs, "facebook", one_line(paragraphs)])
+    (article,) = split_articles(Document("page", text, "page.txt"))
+    assert "copy of the article" in [item.reason for item in article.clean.dropped]
+    assert article.text == clean("\n\n".join([*paragraphs, "facebook"])).text
+
+
+def sentences(count: int, topic: str) -> str:
+    return " ".join(
+        f"The {topic} was discussed for the {n}th time by the panel on Monday."
+        for n in range(count)
+    )
+
+
+def test_a_long_paragraph_repeated_in_a_much_longer_article_is_not_a_copy() -> None:
+    # 260 words again, in an article of over 1,300: under a quarter of it.
+    long = sentences(20, "plan")
+    paragraphs = [" ".join(paragraph.split()) for paragraph in story_paragraphs()]
+    text = "\n\n".join([long, *paragraphs, long])
+    assert "copy of the article" not in [item.reason for item in clean(text).dropped]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A clause quoted, then quoted again as amended: a paragraph, not a copy.
+        "The original clause read:\n\n{clause}\n\nIt now reads:\n\n{amended}",
+        # A reader's comment quoting the article, which is one paragraph.
+        "{clause}\n\n12 Comments\n\nJane on 5 May 2019 at 10:00 said:\n\n{clause} Agreed.",
+    ],
+)
+def test_a_paragraph_repeated_on_a_page_is_not_a_copy_of_the_article(text: str) -> None:
+    clause = sentences(12, "clause")
+    page = text.format(clause=clause, amended=clause.replace("Monday", "Tuesday", 1))
+    assert "copy of the article" not in [item.reason for item in clean(page).dropped]
 
 
 def test_a_long_paragraph_that_repeats_only_part_of_its_article_stays() -> None:
@@ -819,15 +858,47 @@ def test_headlines_each_with_a_line_of_teaser_go_under_their_list_header() -> No
     assert reasons.count("headline list under 'Top stories'") == 5
 
 
-def test_a_list_header_over_running_text_that_is_not_teasers_keeps_it() -> None:
-    # Two lines of running text in a row: a subheading's paragraph, not a teaser list.
-    block = """Trending now
-The phrase trended all day
-Users posted thousands of messages about it.
-Many of them asked the company to explain itself."""
+@pytest.mark.parametrize(
+    "block",
+    [
+        # Two lines of running text in a row: a subheading's paragraph.
+        "Trending now\nThe phrase trended all day\nUsers posted thousands of messages about it."
+        "\nMany of them asked the company to explain itself.\nIt has not answered yet.",
+        # A line of text first.
+        "Latest news\nThe council met again on Monday evening.\nBudget talks resume today"
+        "\nThe vote is expected before the end of the month.\nSchools to stay open",
+        # A FAQ: questions, each with its answer.
+        "Related\nWhat does the change mean for tenants?\nRents will be capped for two years."
+        "\nWho pays for the new homes?\nThe council and the developer share the cost.",
+        # A live blog: time stamps, each with its update.
+        "Latest news\n10:32 GMT\nThe river has burst its banks near the bridge."
+        "\n10:47 GMT\nResidents are being moved to the school hall.",
+        # A paragraph of an article written one to a line is longer than a teaser.
+        "More from the town\nFirefighters contain the blaze on the ridge\n"
+        + sentences(4, "fire")
+        + "\nCity council delays the vote on the budget\n"
+        + sentences(4, "vote"),
+    ],
+)
+def test_a_list_header_over_text_that_is_not_teasers_keeps_it(block: str) -> None:
     result = clean(story_around(block))
-    assert "Users posted thousands of messages about it." in result.text
-    assert "Many of them asked the company to explain itself." in result.text
+    for line in block.splitlines()[1:]:
+        assert line in result.text
+
+
+def test_a_subheading_and_its_paragraph_under_a_list_header_stay() -> None:
+    block = "More from the town\nCouncil approves the new park\nIt opens next spring, he said."
+    result = clean(story_around(block))
+    assert "It opens next spring, he said." in result.text
+
+
+def test_a_briefing_made_of_headlines_and_summaries_keeps_them() -> None:
+    items = "\n".join(
+        f"Headline number {n} about the council vote\nThe council said more on item {n} today."
+        for n in range(8)
+    )
+    result = clean(f"Morning briefing\n\nHere is what you need to know.\n\nTop stories\n{items}")
+    assert "Headline number 7 about the council vote" in result.text
 
 
 def test_a_list_header_learnt_as_repeated_still_heads_its_list() -> None:
@@ -849,14 +920,14 @@ def test_a_list_header_learnt_as_repeated_still_heads_its_list() -> None:
 @pytest.mark.parametrize(
     "header",
     [
-        "Lascia un commento Annulla risposta",
-        "Deixe uma resposta Cancelar resposta",
-        "Deja un comentario",
-        "Laisser un commentaire",
-        "Schreibe einen Kommentar",
-        "Geef een reactie",
+        "Lascia un commento Annulla risposta", "Lascia una risposta",
+        "Deja un comentario", "Deja una respuesta Cancelar la respuesta",
+        "Deixe um comentário", "Deixe uma resposta Cancelar resposta",
+        "Laisser un commentaire", "Laisser une réponse Annuler la réponse",
+        "Schreibe einen Kommentar", "Hinterlasse eine Antwort",
+        "Geef een reactie", "Laat een reactie achter",
     ],
-)
+)  # fmt: skip
 def test_wordpress_comment_forms_in_other_languages_end_the_article(header: str) -> None:
     story = "\n\n".join(story_paragraphs()[:8])
     comment = "Great article, thanks for writing it up so clearly and in such detail."
@@ -875,3 +946,18 @@ def test_a_long_menu_line_split_by_tabs_is_learnt_and_dropped() -> None:
     texts = [f"{paragraphs[n]}\n\n{menu}\n\n{paragraphs[n + 5]}" for n in range(3)]
     repeated = RepeatedLines(texts, min_documents=3)
     assert classify(LineTable(texts[0]), repeated)[2] == "repeated in 3 documents"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Deja una respuesta abierta el alcalde sobre la financiación del proyecto.",
+        "Lascia un commento amaro il sindaco, che definisce il voto una sconfitta.",
+        "Geef een reactie op het voorstel vóór 1 juni via de website van de gemeente.",
+    ],
+)
+def test_a_sentence_that_opens_like_a_comment_form_is_article_text(sentence: str) -> None:
+    story = "\n\n".join(story_paragraphs()[:8])
+    assert clean(f"{story}\n\n{sentence}\n\nThe end of the story.").text.endswith(
+        "The end of the story."
+    )

@@ -136,6 +136,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The printable ASCII characters, and the line feed.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 _HEADLINE_MAX_WORDS = 30
+# Under a list header, a block of headlines each followed by a line of teaser text is a
+# list too: at least this many lines, most headlines of at least this many words, teasers
+# of at most this many.
+_MIN_TEASER_LINES = 4
+_TEASER_MIN_WORDS = 4
+_TEASER_MAX_WORDS = 40
 # A header that opens a page's comment section: everything after it is readers' text.
 _COMMENTS_HEADER = re.compile(
     r"""
@@ -147,12 +153,14 @@ _COMMENTS_HEADER = re.compile(
     | (?:lascia\ (?:un\ commento|una\ risposta) | deja\ (?:un\ comentario|una\ respuesta)
       | deixe\ (?:um\ comentário|uma\ resposta) | laisser\ (?:un\ commentaire|une\ réponse)
       | schreibe\ einen\ kommentar | hinterlasse\ eine\ antwort
-      | geef\ een\ reactie | laat\ een\ reactie\ achter)\b.*
+      | geef\ een\ reactie | laat\ een\ reactie\ achter)(?:\ \w+){0,3}
     """,
     re.VERBOSE,
 )
-# Every key it matches begins with one of these or with a digit; telling so is several
-# times faster than the pattern failing.
+# (The last alternative is WordPress's comment form in six languages, with the form's own
+# words after it: "Lascia un commento Annulla risposta".) Every key the pattern matches
+# begins with one of these or with a digit; telling so is several times faster than the
+# pattern failing.
 _COMMENTS_HEADER_STARTS = (
     "comment", "response", "replies", "reaction", "leave a ", "post a ", "add a ",
     "write a ", "submit a ", "top rated ", "most liked ", "reader ", "user ", "join the ",
@@ -222,9 +230,9 @@ _LONG_LINE_WORDS = 20
 _LONG_LINE_PUNCTUATION = 2
 # A page may carry its article twice: as paragraphs, and again as one long line (the
 # body in structured data, rendered as text). A kept line of at least this many words
-# and this share of its article's words is such a copy when the article's other kept
-# lines hold this share of its words and of its word 4-grams.
-_COPY_MIN_WORDS = 100
+# (more than a paragraph has) and this share of its article's words is such a copy when
+# the kept lines before it hold this share of its words and of its word 4-grams.
+_COPY_MIN_WORDS = 250
 _COPY_MIN_SHARE = 0.25
 _COPY_CONTAINED = 0.8
 _WORD = re.compile(r"\w+")
@@ -770,10 +778,9 @@ def _drop_list(table: LineTable, reasons: list[str | None], header: int) -> int:
         block = _block_after(stripped, gap)
         if len(block) < 2:
             return header + 1
-    headlines = [
+    if not all(
         table.words[i] <= _HEADLINE_MAX_WORDS and not stripped[i].endswith(".") for i in block
-    ]
-    if not all(headlines) and not _teasers(headlines):
+    ) and not _teasers(table, block):
         return header + 1
     title = stripped[header]
     for i in block:
@@ -781,13 +788,32 @@ def _drop_list(table: LineTable, reasons: list[str | None], header: int) -> int:
     return block[-1] + 1
 
 
-def _teasers(headlines: Sequence[bool]) -> bool:
-    """Whether a block is headlines each followed by at most one line of teaser text."""
-    return (
-        len(headlines) >= 4
-        and headlines[0]
-        and all(headline or previous for previous, headline in itertools.pairwise(headlines))
-    )
+def _teasers(table: LineTable, block: Sequence[int]) -> bool:
+    """Whether a block is headlines, each followed by at most one line of teaser text.
+
+    A headline here is a statement of at most :data:`_HEADLINE_MAX_WORDS` words (not an
+    interview's or a FAQ's question), and most have :data:`_TEASER_MIN_WORDS` or more
+    (a live blog's time stamps do not); a teaser has at most :data:`_TEASER_MAX_WORDS`
+    (a paragraph of an article written one to a line is longer). Teasers of other stories
+    are the lesser part of a page: its running text elsewhere has at least as many words
+    as the block (a briefing made of headlines and summaries has not).
+    """
+    if len(block) < _MIN_TEASER_LINES:
+        return False
+    after_headline, headlines, worded = False, 0, 0
+    for index in block:
+        words, text = table.words[index], table.stripped[index]
+        if words <= _HEADLINE_MAX_WORDS and not text.endswith((".", "?")):
+            after_headline, headlines = True, headlines + 1
+            worded += words >= _TEASER_MIN_WORDS
+        elif after_headline and words <= _TEASER_MAX_WORDS:
+            after_headline = False
+        else:
+            return False
+    if 2 * worded < headlines:
+        return False
+    running = sum(weight for weight in table.weights if weight > 0)
+    return running >= 2 * sum(table.words[index] for index in block)
 
 
 def _block_after(stripped: Sequence[str], start: int) -> list[int]:
@@ -842,12 +868,11 @@ def drop_head_labels(
 def drop_article_copies(
     table: LineTable, reasons: list[str | None], start: int = 0, end: int | None = None
 ) -> None:
-    """Drop a long line that repeats the rest of its article: the body again, on one line.
+    """Drop a long line that repeats its article's text above it: the body again, on one line.
 
     Run before :func:`select_main_text`, so that such a copy at the foot of a page does
     not stretch the article over the menus above it. Only lines ``start`` to ``end``
-    that no rule has dropped are looked at; what a dropped copy holds stays in the other
-    lines. Of two copies with nothing else holding the text, the later one stays.
+    that no rule has dropped are looked at; the first copy of a text always stays.
     """
     stop = len(table) if end is None else end
     words, stripped = table.words, table.stripped
@@ -855,19 +880,28 @@ def drop_article_copies(
         return
     kept = [index for index in range(start, stop) if reasons[index] is None and stripped[index]]
     total = sum(words[index] for index in kept)
+    above = 0
+    candidates = []
     for index in kept:
+        count = words[index]
         if (
-            words[index] < _COPY_MIN_WORDS
-            or words[index] < _COPY_MIN_SHARE * total
-            or total - words[index] < _COPY_CONTAINED * words[index]
+            count >= _COPY_MIN_WORDS
+            and count >= _COPY_MIN_SHARE * total
+            and above >= _COPY_CONTAINED * count
         ):
-            continue
+            candidates.append(index)
+        above += count
+    if not candidates:
+        return
+    seen: set[tuple[str, ...]] = set()
+    for index in kept:
+        if index > candidates[-1]:
+            break
         grams = _word_grams(stripped[index])
-        others = set().union(
-            *(_word_grams(stripped[i]) for i in kept if i != index and reasons[i] is None)
-        )
-        if grams and len(grams & others) >= _COPY_CONTAINED * len(grams):
+        if index in candidates and grams and len(grams & seen) >= _COPY_CONTAINED * len(grams):
             reasons[index] = "copy of the article"
+        else:
+            seen |= grams
 
 
 def _word_grams(text: str) -> set[tuple[str, ...]]:
