@@ -7,9 +7,9 @@ share cleaning adds to the rest of the scan.
 
 Then the same pages as ``.txt`` files in a folder, scanned as a user would
 (``neardup scan FOLDER --format json``, with ``--jobs`` 1 and 2), with cleaning on and
-with it off (every article kept whole, no repeated lines learnt): the share cleaning adds
-to a folder scan, reading the files and writing the report included. Workers are forked,
-so they clean as the main process does.
+with it off (each document kept whole as one article: no cleaning, no splitting, no
+repeated lines learnt): the share cleaning adds to a folder scan, reading the files and
+writing the report included. Workers are forked, so they clean as the main process does.
 
 Run: ``python benchmarks/cleaning_overhead.py [--copies N]``.
 """

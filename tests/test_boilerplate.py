@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 
 from neardup import Document, boilerplate
 from neardup.boilerplate import (
-    _COMMENTS_HEADER,
-    _COMMENTS_HEADER_STARTS,
     _CONTEXT_WORDS,
     _METADATA_LINE,
     _METADATA_MAX_WORDS,
@@ -671,13 +669,6 @@ def test_open_ended_rules_still_drop_long_lines() -> None:
         assert last.reason.startswith("page furniture"), line
 
 
-@settings(max_examples=500, deadline=None)
-@given(key=st.from_regex(_COMMENTS_HEADER, fullmatch=True))
-def test_every_comments_header_begins_as_the_tail_search_expects(key: str) -> None:
-    # _tail_start() tries the pattern only on keys that begin so.
-    assert key.startswith(_COMMENTS_HEADER_STARTS) or key[:1].isdecimal()
-
-
 def test_no_page_title_is_longer_than_its_stated_limit() -> None:
     title, site = "x" * 300, "A" * 41
     assert _PAGE_TITLE.match(f"{title} | {site}")
@@ -789,11 +780,25 @@ def test_of_two_copies_of_an_article_on_one_line_the_first_is_kept() -> None:
 
 
 def test_a_split_page_drops_the_copy_in_its_own_part() -> None:
+    paragraphs = [" ".join(paragraph.split()) for paragraph in story_paragraphs()]
+    # The copy is over a quarter of its own part's words, not of the page's.
+    first, second = paragraphs[:35] * 2, paragraphs[35:]
+    text = "\n\n".join(
+        [*first, "Continue Reading", "By Jane Doe", *second, "facebook", one_line(second)]
+    )
+    articles = split_articles(Document("page", text, "page.txt"))
+    assert len(articles) == 2
+    assert "copy of the article" in [item.reason for item in articles[1].clean.dropped]
+    assert one_line(second) not in articles[1].text
+    assert articles[1].text.endswith(second[-1])
+
+
+def test_a_long_line_after_another_of_other_text_is_not_a_copy() -> None:
+    # Each over 250 words and a quarter of the page, the first as long as the second: only
+    # their words' 4-grams tell them apart.
     paragraphs = story_paragraphs()
-    text = "\n\n".join([*paragraphs, "facebook", one_line(paragraphs)])
-    (article,) = split_articles(Document("page", text, "page.txt"))
-    assert "copy of the article" in [item.reason for item in article.clean.dropped]
-    assert article.text == clean("\n\n".join([*paragraphs, "facebook"])).text
+    text = f"{one_line(paragraphs[:25])}\n\n{one_line(paragraphs[25:50])}"
+    assert clean(text).text == text
 
 
 def sentences(count: int, topic: str) -> str:

@@ -136,13 +136,15 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The printable ASCII characters, and the line feed.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 _HEADLINE_MAX_WORDS = 30
-# Under a list header, a block of headlines each followed by a line of teaser text is a
-# list too: at least this many lines, most headlines of at least this many words, teasers
-# of at most this many.
+# Under a list header, a block of headlines each followed by at most a line of teaser text
+# is a list too: at least this many lines in all, at least half the headlines of at least
+# this many words, teasers of at most this many.
 _MIN_TEASER_LINES = 4
 _TEASER_MIN_WORDS = 4
 _TEASER_MAX_WORDS = 40
-# A header that opens a page's comment section: everything after it is readers' text.
+# A header that opens a page's comment section: everything after it is readers' text. The
+# last alternative is WordPress's comment form in six languages, with at most three of the
+# form's own words after it ("Lascia un commento Annulla risposta").
 _COMMENTS_HEADER = re.compile(
     r"""
     (?:\d+\ )?(?:comments?|responses?|replies|reactions)(?:\ to\ .*)?
@@ -157,16 +159,6 @@ _COMMENTS_HEADER = re.compile(
     """,
     re.VERBOSE,
 )
-# (The last alternative is WordPress's comment form in six languages, with the form's own
-# words after it: "Lascia un commento Annulla risposta".) Every key the pattern matches
-# begins with one of these or with a digit; telling so is several times faster than the
-# pattern failing.
-_COMMENTS_HEADER_STARTS = (
-    "comment", "response", "replies", "reaction", "leave a ", "post a ", "add a ",
-    "write a ", "submit a ", "top rated ", "most liked ", "reader ", "user ", "join the ",
-    "show ", "view ", "load ", "read ", "discussion", "what do you think", "lascia ", "deja ",
-    "deixe ", "laisser ", "schreibe ", "hinterlasse ", "geef ", "laat ",
-)  # fmt: skip
 # The header of a box about the author or the company after an article: "About Jane Doe",
 # "About the author", "About Ascom" (not "About us" or "About Us", a link, nor "About the
 # study", a subheading).
@@ -795,8 +787,8 @@ def _teasers(table: LineTable, block: Sequence[int]) -> bool:
     interview's or a FAQ's question), and most have :data:`_TEASER_MIN_WORDS` or more
     (a live blog's time stamps do not); a teaser has at most :data:`_TEASER_MAX_WORDS`
     (a paragraph of an article written one to a line is longer). Teasers of other stories
-    are the lesser part of a page: its running text elsewhere has at least as many words
-    as the block (a briefing made of headlines and summaries has not).
+    are the lesser part of a page: all its running text (the teasers' own included) has at
+    least twice the block's words (a briefing made of headlines and summaries has not).
     """
     if len(block) < _MIN_TEASER_LINES:
         return False
@@ -1170,10 +1162,7 @@ def _tail_start(
         if not stripped:
             continue
         if words_before >= _ARTICLE_BEFORE_COMMENTS:
-            key = table.keys[index]
-            if (key.startswith(_COMMENTS_HEADER_STARTS) or key[:1].isdecimal()) and (
-                _COMMENTS_HEADER.fullmatch(key)
-            ):
+            if _COMMENTS_HEADER.fullmatch(table.keys[index]):
                 reasons[index] = f"comments header {stripped!r}"
                 return index + 1, "comments section"
             if stripped.startswith(_ABOUT_WORDS) and _ABOUT_BOX.match(stripped):
