@@ -787,9 +787,9 @@ def _teasers(table: LineTable, block: Sequence[int]) -> bool:
     interview's or a FAQ's question), and at least half of them have
     :data:`_TEASER_MIN_WORDS` or more (a live blog's time stamps do not); a teaser has at
     most :data:`_TEASER_MAX_WORDS` (a paragraph of an article written one to a line is
-    longer). Teasers of other stories
-    are the lesser part of a page: all its running text (the teasers' own included) has at
-    least twice the block's words (a briefing made of headlines and summaries has not).
+    longer). Teasers of other stories are the lesser part of a page: all its running text
+    (the teasers' own included) has at least twice the block's words (a briefing made of
+    headlines and summaries has not).
     """
     if len(block) < _MIN_TEASER_LINES:
         return False
