@@ -1253,8 +1253,25 @@ def clean(
         ["page furniture 'Connect with us'", "page furniture 'Continue Reading'"]
     """
     table = LineTable(text)
-    reasons = classify(table, repeated)
-    drop_article_copies(table, reasons)
-    select_main_text(table, reasons, main_stretch=main_stretch)
-    drop_head_labels(table, reasons)
-    return build(table, reasons)
+    return clean_part(table, classify(table, repeated), main_stretch=main_stretch)
+
+
+def clean_part(
+    table: LineTable,
+    reasons: list[str | None],
+    start: int = 0,
+    end: int | None = None,
+    *,
+    main_stretch: bool = True,
+) -> CleanText:
+    """Clean lines ``start`` to ``end`` of a classified text: one article of its page.
+
+    The passes after :func:`classify`, in order: copies of the article
+    (:func:`drop_article_copies`), the main stretch (:func:`select_main_text`) and the
+    header labels (:func:`drop_head_labels`); their reasons are written into
+    ``reasons``. Returns the part's :class:`CleanText`.
+    """
+    drop_article_copies(table, reasons, start, end)
+    select_main_text(table, reasons, main_stretch=main_stretch, start=start, end=end)
+    drop_head_labels(table, reasons, start, end)
+    return build(table, reasons, start, end)

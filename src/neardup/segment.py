@@ -22,9 +22,7 @@ from neardup.boilerplate import (
     RepeatedLines,
     build,
     classify,
-    drop_article_copies,
-    drop_head_labels,
-    select_main_text,
+    clean_part,
 )
 from neardup.documents import Document
 
@@ -101,10 +99,7 @@ def split_articles(
     parts = []
     for index, start in enumerate(bounds):
         end = bounds[index + 1] if index + 1 < len(bounds) else len(table)
-        drop_article_copies(table, reasons, start, end)
-        select_main_text(table, reasons, main_stretch=document.kind == "text", start=start, end=end)
-        drop_head_labels(table, reasons, start, end)
-        cleaned = build(table, reasons, start, end)
+        cleaned = clean_part(table, reasons, start, end, main_stretch=document.kind == "text")
         if cleaned.pieces or len(bounds) == 1:
             parts.append(cleaned)
     if not parts:
