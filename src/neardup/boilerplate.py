@@ -829,6 +829,15 @@ def _sentence_like(stripped: str, words: int) -> bool:
     return words > _HEADLINE_MAX_WORDS // 2 or stripped.rstrip("\"')]").endswith(".")
 
 
+def _ends_as_question(stripped: str) -> bool:
+    """Whether a stripped line ends in a question mark (before closing quotes, brackets).
+
+    A short one that running text does not follow weighs as a headline
+    (:func:`_context_weights`, and so :func:`_all_running_text`).
+    """
+    return stripped.rstrip(_CLOSERS).endswith(("?", "？"))
+
+
 def _ends_running_text(stripped: str) -> bool:
     """Whether a stripped line ends as a sentence or clause does."""
     end = stripped.rstrip(_CLOSERS)[-1:]
@@ -989,7 +998,7 @@ def _all_running_text(table: LineTable, weights: Sequence[float], start: int) ->
     return not any(
         weight > 0
         and not sentence_like[start + offset]
-        and stripped[start + offset].rstrip(_CLOSERS).endswith(("?", "？"))
+        and _ends_as_question(stripped[start + offset])
         for offset, weight in enumerate(weights)
     )
 
@@ -1077,7 +1086,7 @@ def _context_weights(
             weight > 0
             and following <= 0
             and not table.sentence_like[line]
-            and table.stripped[line].rstrip(_CLOSERS).endswith(("?", "？"))
+            and _ends_as_question(table.stripped[line])
         ):
             weights[index] = -_TITLE_LINE_PENALTY
         if weight != 0.0:
