@@ -107,7 +107,7 @@ def plan(result: DedupResult) -> Plan:
     articles_of: dict[str, list[str]] = {}
     for article in result.articles:
         # Cleaning keeps only lines with text: an article with no kept line is empty.
-        if article.clean.pieces:
+        if len(article.clean):
             articles_of.setdefault(article.document, []).append(article.id)
     documents = sorted(result.documents, key=lambda item: item.id)
     staying = {

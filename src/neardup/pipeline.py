@@ -759,7 +759,7 @@ def find_duplicates(
                     eligible.append(index)
                 else:
                     # Cleaning keeps only lines with text: no kept line, no text.
-                    reason = "empty" if not article.clean.pieces else "too short"
+                    reason = "empty" if not len(article.clean) else "too short"
                     skipped.append(Skipped(article.id, reason, count))
             lsh = LSHIndex.from_config(config)
             _log.info(
