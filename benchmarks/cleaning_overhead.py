@@ -62,11 +62,7 @@ def main() -> None:
     megabytes = text_bytes(documents) / 1e6
 
     def uncleaned() -> list[Article]:
-        articles = []
-        for document in documents:
-            cleaned = keep_all(document.text)
-            articles.append(Article(document.id, document.id, document.path, None, cleaned))
-        return articles
+        return [article for document in documents for article in kept_whole(document)]
 
     scan = best_of(3, lambda: find_duplicates(documents, config))
     cleaning = best_of(3, lambda: articles_of(documents, config))
