@@ -1,13 +1,20 @@
 """Clusters in which every member is a verified copy of the cluster's kept article.
 
 Connected components chain unrelated articles through intermediaries (A~B and B~C put A
-and C together though they share nothing). Instead, articles are visited in keep-policy
-order; an article not yet taken becomes a keep, and takes every untaken article it
-matches directly. So each member matches its keep, and no cluster is built by chaining.
+and C together though they share nothing). Instead, articles are visited in keep order
+(:func:`match_order`); an article not yet taken becomes a keep, and takes every untaken
+article it matches directly. So each member matches its keep, and no cluster is built by
+chaining.
+
+The keep policy chooses among copies that contain each other. An article that lies inside
+a match without containing it in turn (an excerpt, an abridged copy) comes after that
+match in keep order whatever the policy says, so an excerpt is never kept in place of the
+text that contains it.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,10 +75,69 @@ def keep_order(
     return sorted(range(len(articles)) if indices is None else indices, key=key)
 
 
+def inside(edge: Edge, containment: float) -> tuple[bool, bool]:
+    """Whether a lies in b, and whether b lies in a, at ``containment``."""
+    return (edge.contain_a_in_b >= containment, edge.contain_b_in_a >= containment)
+
+
+def match_order(
+    articles: Sequence[Article], edges: Sequence[Edge], policy: KeepPolicy, containment: float
+) -> list[int]:
+    """The articles that have a match, from the one most worth keeping to the least.
+
+    This is keep-policy order (:func:`keep_order`), except that an article lying inside a
+    match (at ``containment``, the share of its shingles found in the match) that does not
+    lie inside it in turn comes after that match: of the orders that put every such
+    container first, the one closest to the policy's. Lying strictly inside another means
+    having fewer shingles, so the containers never go round in a circle.
+    """
+    contained: dict[int, list[int]] = {}
+    waiting: dict[int, int] = {}
+    for edge in edges:
+        a_in_b, b_in_a = inside(edge, containment)
+        if a_in_b != b_in_a:
+            inner, outer = (edge.a, edge.b) if a_in_b else (edge.b, edge.a)
+            contained.setdefault(outer, []).append(inner)
+            waiting[inner] = waiting.get(inner, 0) + 1
+    matched = sorted({index for edge in edges for index in (edge.a, edge.b)})
+    by_policy = keep_order(articles, policy, matched)
+    if not waiting:
+        return by_policy
+    rank = {index: position for position, index in enumerate(by_policy)}
+    released: list[tuple[int, int]] = []  # (rank, index) of passed articles now free
+    order: list[int] = []
+
+    def place(index: int, position: int) -> None:
+        order.append(index)
+        for inner in contained.get(index, ()):
+            waiting[inner] -= 1
+            if waiting[inner] == 0 and rank[inner] < position:
+                heapq.heappush(released, (rank[inner], inner))
+
+    for position, index in enumerate(by_policy):
+        while released and released[0][0] < position:
+            place(heapq.heappop(released)[1], position)
+        if waiting.get(index, 0) == 0:
+            place(index, position + 1)
+    while released:
+        place(heapq.heappop(released)[1], len(by_policy))
+    return order
+
+
 def build_clusters(
-    articles: Sequence[Article], edges: Sequence[Edge], policy: KeepPolicy
+    articles: Sequence[Article],
+    edges: Sequence[Edge],
+    policy: KeepPolicy,
+    containment: float = 1.0,
 ) -> list[Cluster]:
     """Group matching articles (``edges`` are the verified matches) into clusters.
+
+    Args:
+        articles: The articles the edges' indices point into.
+        edges: The verified matches.
+        policy: The keep policy.
+        containment: The share of an article's shingles that another must hold for the
+            article to lie inside it (see :func:`match_order`).
 
     Returns:
         Clusters of two or more members, ordered by their keep article's id.
@@ -82,9 +148,8 @@ def build_clusters(
         neighbours.setdefault(edge.b, []).append((edge.a, edge))
     taken: set[int] = set()
     clusters = []
-    # Only articles with a match can keep a cluster (sorting is stable, so the order
-    # among them is the same as among all articles).
-    for keep in keep_order(articles, policy, sorted(neighbours)):
+    # Only articles with a match can keep a cluster.
+    for keep in match_order(articles, edges, policy, containment):
         if keep in taken:
             continue
         members = []

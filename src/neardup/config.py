@@ -110,6 +110,17 @@ class Config:
         implied = self.containment / (1.0 + self.max_size_ratio - self.containment)
         return min(self.threshold, implied)
 
+    @property
+    def contained_threshold(self) -> float:
+        """The share of an article's shingles another must hold for it to lie inside that one.
+
+        ``containment``, or ``threshold`` when containment matching is off. An article
+        that lies inside a match without containing it in turn is never kept in its
+        place, and a file may go only when each of its articles lies inside an article
+        of a file that stays.
+        """
+        return self.containment if self.containment is not None else self.threshold
+
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain, JSON-ready dict (the ``config`` of reports)."""
         return dataclasses.asdict(self)
