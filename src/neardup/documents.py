@@ -6,6 +6,7 @@ import contextlib
 import fnmatch
 import functools
 import gzip
+import hashlib
 import itertools
 import json
 import os
@@ -45,6 +46,8 @@ class Document:
         file: The file on disk holding exactly this document, if any (not for JSONL
             records or standard input); actions on duplicates work on it.
         size: That file's size in bytes when it was read.
+        digest: The SHA-256 (hex) of the bytes read from ``path`` (for a JSONL record,
+            of its JSONL file), if read from a file; actions check files against it.
     """
 
     id: str
@@ -54,6 +57,7 @@ class Document:
     kind: Literal["text", "html"] = "text"
     file: str | None = None
     size: int | None = None
+    digest: str | None = None
 
 
 class FileDocument(Document):
@@ -83,10 +87,11 @@ class FileDocument(Document):
         file: str,
         size: int,
         checksum: int,
+        digest: str | None = None,
     ) -> None:
         for name, value in (
             ("id", id), ("path", path), ("mtime", mtime), ("kind", kind), ("file", file),
-            ("size", size), ("checksum", checksum),
+            ("size", size), ("checksum", checksum), ("digest", digest),
         ):  # fmt: skip
             object.__setattr__(self, name, value)
 
@@ -100,7 +105,7 @@ class FileDocument(Document):
     def __reduce__(self) -> tuple[type[FileDocument], tuple[object, ...]]:
         # Sent to a worker process without its text.
         fields = (self.id, self.path, self.mtime, self.kind, self.file, self.size)
-        return (type(self), (*fields, self.checksum))
+        return (type(self), (*fields, self.checksum, self.digest))
 
     def __repr__(self) -> str:
         return f"FileDocument(id={self.id!r}, path={self.path!r}, kind={self.kind!r})"
@@ -128,6 +133,7 @@ def read_documents(
     stdin: IO[str] | None = None,
     jobs: int = 1,
     stream: bool = False,
+    skip: Sequence[str | os.PathLike[str]] = (),
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
@@ -149,6 +155,8 @@ def read_documents(
         stream: Check each file (not JSONL files or standard input) and give it as a
             :class:`FileDocument`, whose text is read again whenever it is needed, instead
             of holding the texts in memory. The documents and errors are the same.
+        skip: Folders not to read inside the folders given, by identity (the folder
+            itself, by whatever path it is reached; not by name): a ``dedup`` target.
 
     Raises:
         ConfigError: ``jobs`` is less than 1.
@@ -161,13 +169,14 @@ def read_documents(
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     wanted, unwanted = _Globs(include), _Globs(exclude)
+    skipped = {identity for folder in skip if (identity := file_identity(os.fspath(folder)))}
     inputs = [
         item
         for given in paths
-        for item in _inputs(str(given), single_root, wanted, unwanted, stdin)
+        for item in _inputs(str(given), single_root, wanted, unwanted, stdin, skipped)
     ]
     seen: set[str] = set()
-    files: set[str] = set()
+    files: set[str | tuple[int, int]] = set()
     real_folders: dict[str, str] = {}
     for found in _load(inputs, jobs, stream):
         if isinstance(found, InputError):
@@ -175,10 +184,15 @@ def read_documents(
             continue
         document = found
         if document.file is not None:
+            # The same file named twice, or reached by two paths (a link, a bind mount,
+            # a folder named twice), is read once: it is no copy of itself.
+            identity = file_identity(document.file)
             real = _real_path(document.file, real_folders)
-            if real in files:
-                continue  # the same file named twice (or by two paths) is read once
+            if real in files or identity in files:
+                continue
             files.add(real)
+            if identity is not None:
+                files.add(identity)
         if document.id in seen:
             result.errors.append(
                 InputError(document.path, f"duplicate document id {document.id!r}")
@@ -187,6 +201,15 @@ def read_documents(
         seen.add(document.id)
         result.documents.append(document)
     return result
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """A file's device and inode numbers, the same for every path to it (``None`` if gone)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
 
 
 # What reading an input found, in order: its documents and the errors met on the way.
@@ -274,6 +297,7 @@ def _inputs(
     include: _Globs,
     exclude: _Globs,
     stdin: IO[str] | None,
+    skipped: set[tuple[int, int]],
 ) -> Iterator[_Input]:
     """The files to read for one path given, in order, or what it held already."""
     if given == STDIN:
@@ -282,7 +306,7 @@ def _inputs(
     path = Path(given)
     if path.is_dir():
         prefix = path.as_posix()
-        for file_path, relative in _walk(str(path), include, exclude):
+        for file_path, relative in _walk(str(path), include, exclude, skipped):
             yield file_path, relative if single_root else _join(prefix, relative)
     elif path.exists() or path.is_symlink():
         yield str(path), path.as_posix()
@@ -297,15 +321,22 @@ def _join(root: str, relative: str) -> str:
     return f"{root}{relative}" if root.endswith("/") else f"{root}/{relative}"
 
 
-def _walk(root: str, include: _Globs, exclude: _Globs) -> Iterator[tuple[str, str]]:
-    """The files to read under ``root``, in sorted order, with their paths relative to it."""
+def _walk(
+    root: str, include: _Globs, exclude: _Globs, skipped: set[tuple[int, int]]
+) -> Iterator[tuple[str, str]]:
+    """The files to read under ``root``, in sorted order, with their paths relative to it.
+
+    Folders whose identity is in ``skipped`` are not entered.
+    """
     for directory, subdirectories, files in os.walk(root):
         inside = directory[len(root) :].lstrip(os.sep).replace(os.sep, "/")
         base = f"{inside}/" if inside else ""
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if not name.startswith(".") and not exclude.match(base + name, name)
+            if not name.startswith(".")
+            and not exclude.match(base + name, name)
+            and not (skipped and file_identity(os.path.join(directory, name)) in skipped)
         )
         for name in sorted(files):
             relative = base + name
@@ -327,6 +358,7 @@ def _read_file(path: str, display: str, stream: bool = False) -> _Found:
     except OSError as error:
         return [InputError(display, error.strerror or str(error))]
     mtime, size = status.st_mtime, status.st_size
+    digest = hashlib.sha256(data).hexdigest()
     compressed, suffix = _type_of(path)
     kind: Literal["text", "html"] = "html" if suffix in HTML_SUFFIXES else "text"
     try:
@@ -334,11 +366,12 @@ def _read_file(path: str, display: str, stream: bool = False) -> _Found:
     except InputError as error:
         return [error]
     if suffix in JSONL_SUFFIXES:
-        return list(_records(display, text, mtime))
+        return list(_records(display, text, mtime, digest))
     # A pipe or a device could not be read again: only regular files are streamed.
     if stream and stat.S_ISREG(status.st_mode):
-        return [FileDocument(display, display, mtime, kind, path, size, zlib.crc32(data))]
-    return [Document(display, text, display, mtime, kind, path, size)]
+        checksum = zlib.crc32(data)
+        return [FileDocument(display, display, mtime, kind, path, size, checksum, digest)]
+    return [Document(display, text, display, mtime, kind, path, size, digest)]
 
 
 def _bytes_of(path: str, display: str) -> bytes:
@@ -438,7 +471,9 @@ def decode(data: bytes, path: str) -> str:
     raise InputError(path, f"not valid UTF-8 ({where}) and no encoding detected")
 
 
-def _records(path: str, text: str, mtime: float | None) -> Iterator[Document | InputError]:
+def _records(
+    path: str, text: str, mtime: float | None, digest: str | None = None
+) -> Iterator[Document | InputError]:
     """The documents of JSONL text, one per line, and an error for each bad line."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -456,4 +491,6 @@ def _records(path: str, text: str, mtime: float | None) -> Iterator[Document | I
         if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
             yield InputError(where, '"id" must be a string or an integer')
             continue
-        yield Document(id=str(record_id), text=record["text"], path=path, mtime=mtime)
+        yield Document(
+            id=str(record_id), text=record["text"], path=path, mtime=mtime, digest=digest
+        )

@@ -25,7 +25,7 @@ from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document, FileDocument
-from neardup.errors import ConfigError
+from neardup.errors import ConfigError, InputError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
@@ -125,6 +125,8 @@ class DedupResult:
         skipped: Articles that were empty or too short to compare, by id.
         articles: Every article, sorted by id.
         documents: The documents, in the order given.
+        matches: Every verified pair of copies (indices into ``articles``), each pair
+            once, in candidate order; clusters hold only the pairs with a keep.
     """
 
     config: Config
@@ -133,6 +135,7 @@ class DedupResult:
     skipped: list[Skipped] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    matches: list[Edge] = field(default_factory=list)
 
 
 class _FileCleanText(CleanText):
@@ -707,6 +710,24 @@ def _verify(
     return edges_of(pairs, counts)
 
 
+def _check_unique_ids(articles: Sequence[Article]) -> None:
+    """Raise if two articles (sorted by id) share an id.
+
+    A page split into articles names them ``<id>#<k>``, which a file or record can be
+    named too; two articles with one id could be taken for each other.
+
+    Raises:
+        InputError: Naming both articles' files.
+    """
+    for first, second in itertools.pairwise(articles):
+        if first.id == second.id:
+            raise InputError(
+                second.path,
+                f"its id {second.id!r} is also the id of an article of {first.path}; "
+                "rename the file (or record), or scan with --no-split",
+            )
+
+
 def find_duplicates(
     documents: Iterable[Document],
     config: Config | None = None,
@@ -750,6 +771,7 @@ def find_duplicates(
                 stack.callback(workers.executor.shutdown)
             sketches = _sketch(documents, config, workers, progress)
             articles = sketches.articles
+            _check_unique_ids(articles)
             eligible: list[int] = []
             skipped: list[Skipped] = []
             for index, (article, count) in enumerate(
@@ -773,7 +795,7 @@ def find_duplicates(
         if progress:
             progress("verified", len(edges), len(edges))
         matches = [edge for edge in edges if edge.is_match(config)]
-        clusters = build_clusters(articles, matches, config.keep)
+        clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
         _log.info(
             "%d candidate pairs, %d verified as copies, %d clusters",
             len(edges), len(matches), len(clusters),
@@ -788,4 +810,4 @@ def find_duplicates(
         clusters=len(clusters),
         capped_buckets=candidates.capped_buckets,
     )
-    return DedupResult(config, clusters, stats, skipped, articles, documents)
+    return DedupResult(config, clusters, stats, skipped, articles, documents, matches)
