@@ -47,7 +47,8 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     # The page with three unique articles stays, so its copy of the story is the one kept.
     assert lines[0] == (
-        f"would move {SEED_A} -> dupes/{SEED_A} (near-duplicate of {SEED_B}#0, jaccard 1.00)"
+        f"would move {SEED_A} -> dupes/{SEED_A} "
+        f"(near-duplicate of {SEED_B}#0, jaccard 1.00, containment 1.00)"
     )
     assert lines[1].startswith("would move site0/copy00.txt -> dupes/site0/copy00.txt")
     assert lines[-1].startswith("5 of 6 files are redundant; nothing was changed")

@@ -21,7 +21,7 @@ from neardup import actions
 from neardup._version import __version__
 from neardup.config import KEEP_POLICIES, Config
 from neardup.diff import diff
-from neardup.documents import DEFAULT_INCLUDE, ReadResult, read_documents
+from neardup.documents import DEFAULT_INCLUDE, STDIN, ReadResult, read_documents
 from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.html_report import scan_to_html
 from neardup.pipeline import DedupResult, find_duplicates, strip_documents
@@ -146,8 +146,13 @@ def _sketch_options(function: F) -> F:
     return function
 
 
-def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult, ReadResult]:
-    """Read PATHS and find duplicates with the options' settings; errors go to stderr."""
+def _find(
+    paths: tuple[str, ...], options: dict[str, Any], skip: Sequence[Path] = ()
+) -> tuple[DedupResult, ReadResult]:
+    """Read PATHS and find duplicates with the options' settings; errors go to stderr.
+
+    Folders in ``skip`` (by identity) are not read.
+    """
     try:
         config = config_from_options(options)
     except ConfigError as bad_setting:
@@ -155,7 +160,12 @@ def _find(paths: tuple[str, ...], options: dict[str, Any]) -> tuple[DedupResult,
     merged = effective_settings(options)
     include, exclude = merged["include"][0], merged["exclude"][0]
     read = read_documents(
-        paths, include=include, exclude=exclude, jobs=options["jobs"], stream=options["stream"]
+        paths,
+        include=include,
+        exclude=exclude,
+        jobs=options["jobs"],
+        stream=options["stream"],
+        skip=skip,
     )
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
@@ -377,6 +387,12 @@ def config_command(output_format: str, **options: Any) -> None:
 )
 @click.option("--delete", is_flag=True, help="Delete redundant files (needs --yes).")
 @click.option("--yes", is_flag=True, help="Confirm --delete.")
+@_format_option(
+    "text",
+    "jsonl",
+    help_text="text for people; jsonl: one object per redundant file (action, file, status, "
+    "the kept copy of each article and the scores).",
+)
 @_sketch_options
 def dedup(
     paths: tuple[str, ...],
@@ -384,12 +400,21 @@ def dedup(
     move_to: Path | None,
     delete: bool,
     yes: bool,
+    output_format: str,
     **options: Any,
 ) -> None:
     """Set aside near-duplicate files in PATHS; with no action, say what would be done.
 
-    A file is redundant only when every article in it is a copy of an article kept in
-    another file. Kept copies and pages that still hold a unique article never move.
+    A file goes only when every article in it lies inside an article of a file that
+    stays: at least the containment threshold of the article's shingles are in that
+    other article (the threshold itself when containment is off). Files holding text
+    found in no other file stay, then the others are decided in keep order, each going
+    only when its copies are in files already staying: the last copy never goes, and an
+    excerpt is never kept in place of the text that holds it. Records of JSONL files and
+    standard input are never acted on. Just before acting, the file and the files
+    holding its copies are checked against the scan (identity, size, time, SHA-256);
+    anything changed leaves the file alone. A run holds a lock on the folders it acts
+    on, and can be stopped at any point and run again.
     """
     chosen = [name for name, value in (("--out", out), ("--move-to", move_to)) if value]
     if delete:
@@ -400,56 +425,138 @@ def dedup(
         raise click.UsageError("--delete removes files: add --yes to confirm")
     target = out or move_to
     if target is not None:
-        options["exclude"] = (*options["exclude"], *_inside(target, paths))
-    result, read = _find(paths, options)
-    with _exit_on_trouble():
+        _check_target(target, paths, "--out" if out is not None else "--move-to")
+    acting = target is not None or delete
+    folders = _folders_of(paths) + ([target] if target is not None else [])
+    with _exit_on_trouble(), actions.locked(folders if acting else []):
+        result, read = _find(paths, options, skip=[target] if target is not None else [])
         decided = actions.plan(result)
-    for name in decided.untouchable:
-        click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
-    if out is not None:
-        outcomes = list(_report(actions.copy_kept(decided, out)))
-    elif move_to is not None:
-        outcomes = list(_report(actions.move_redundant(decided, move_to)))
-    elif delete:
-        outcomes = list(_report(actions.delete_redundant(decided)))
-    else:
-        for item in decided.redundant:
-            click.echo(
-                f"would move {item.document} -> {Path('dupes') / item.relative} "
-                f"(near-duplicate of {item.keep}, jaccard {item.jaccard:.2f})"
-            )
-        click.echo(
-            f"{len(decided.redundant)} of {len(decided.redundant) + len(decided.kept)} files "
-            "are redundant; nothing was changed (use --move-to, --out or --delete --yes)"
-        )
-        outcomes = []
+        for name in decided.untouchable:
+            click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
+        if out is not None:
+            outcomes = list(_report(actions.copy_kept(decided, out), decided, output_format))
+        elif move_to is not None:
+            moves = actions.move_redundant(decided, move_to)
+            outcomes = list(_report(moves, decided, output_format))
+        elif delete:
+            outcomes = list(_report(actions.delete_redundant(decided), decided, output_format))
+        else:
+            _dry_run(decided, output_format)
+            outcomes = []
     failed = any(outcome.status == "failed" for outcome in outcomes)
     if failed or (read.errors and not options["keep_going"]):
         sys.exit(EXIT_TROUBLE)
 
 
-def _inside(target: Path, paths: tuple[str, ...]) -> list[str]:
-    """Exclude patterns for a target folder that lies inside a scanned folder."""
-    patterns = []
+def _check_target(target: Path, paths: tuple[str, ...], flag: str) -> None:
+    """Refuse a target folder that is a scanned folder or holds one (or a scanned file)."""
+    resolved = target.resolve()
     for given in paths:
-        try:
-            relative = target.resolve().relative_to(Path(given).resolve())
-        except ValueError:
+        if given == STDIN:
             continue
-        if relative.parts:
-            patterns.append(relative.as_posix())
-    return patterns
+        scanned = Path(given).resolve()
+        if scanned == resolved or resolved in scanned.parents:
+            what = "is" if scanned == resolved else "holds"
+            raise click.UsageError(
+                f"{flag} {target} {what} the scanned {given}: choose a folder outside it "
+                "(a folder inside a scanned folder is fine: it is not scanned)"
+            )
 
 
-def _report(outcomes: Iterator[actions.Outcome]) -> Iterator[actions.Outcome]:
+def _folders_of(paths: tuple[str, ...]) -> list[str]:
+    """The folders a run acts in: each folder given, and the folder of each file given."""
+    return [
+        given if os.path.isdir(given) else os.path.dirname(os.path.abspath(given))
+        for given in paths
+        if given != STDIN
+    ]
+
+
+def _copies_text(item: actions.Redundant) -> str:
+    """Why a file is redundant, in words: where each of its articles has a copy."""
+    if len(item.copies) == 1:
+        copy = item.copies[0]
+        return (
+            f"near-duplicate of {copy.kept}, jaccard {copy.jaccard:.2f}, "
+            f"containment {copy.containment:.2f}"
+        )
+    parts = "; ".join(
+        f"{copy.article} in {copy.kept} (jaccard {copy.jaccard:.2f}, "
+        f"containment {copy.containment:.2f})"
+        for copy in item.copies
+    )
+    return f"each article has a copy that stays: {parts}"
+
+
+def _plan_record(
+    item: actions.Redundant, action: str, status: str, target: str | None, detail: str = ""
+) -> dict[str, Any]:
+    """One line of a ``--format jsonl`` plan or report."""
+    return {
+        "action": action,
+        "status": status,
+        "id": item.document,
+        "file": item.file,
+        "target": target,
+        "detail": detail,
+        "copies": [
+            {
+                "article": copy.article,
+                "kept": copy.kept,
+                "kept_path": copy.kept_path,
+                "jaccard": round(copy.jaccard, 4),
+                "containment": round(copy.containment, 4),
+            }
+            for copy in item.copies
+        ],
+    }
+
+
+def _dry_run(decided: actions.Plan, output_format: str) -> None:
+    """Say what a dedup would do, changing nothing."""
+    for item in decided.redundant:
+        target = str(Path("dupes") / item.relative)
+        if output_format == "jsonl":
+            click.echo(json.dumps(_plan_record(item, "move", "planned", target)))
+        else:
+            click.echo(f"would move {item.document} -> {target} ({_copies_text(item)})")
+    if output_format == "text":
+        click.echo(
+            f"{len(decided.redundant):,} of {len(decided.redundant) + len(decided.kept):,} "
+            "files are redundant; nothing was changed (use --move-to, --out or --delete --yes)"
+        )
+
+
+def _report(
+    outcomes: Iterator[actions.Outcome], decided: actions.Plan, output_format: str
+) -> Iterator[actions.Outcome]:
     verbs = {"move": "moved", "delete": "deleted", "copy": "copied"}
+    by_file = {item.file: item for item in decided.redundant}
     for outcome in outcomes:
         arrow = f" -> {outcome.target}" if outcome.target else ""
-        if outcome.status == "done":
+        item = by_file.get(outcome.source)
+        if output_format == "jsonl" and item is not None:
+            record = _plan_record(
+                item, outcome.kind, outcome.status, outcome.target, outcome.detail
+            )
+            click.echo(json.dumps(record))
+        elif output_format == "jsonl":
+            click.echo(
+                json.dumps(
+                    {
+                        "action": outcome.kind,
+                        "status": outcome.status,
+                        "file": outcome.source,
+                        "target": outcome.target,
+                        "detail": outcome.detail,
+                    }
+                )
+            )
+        elif outcome.status == "done":
             click.echo(f"{verbs[outcome.kind]} {outcome.source}{arrow}")
         elif outcome.status == "skipped":
             click.echo(f"skipped {outcome.source}{arrow} ({outcome.detail})")
-        else:
+        if outcome.status == "failed":
             click.echo(f"neardup: error: {outcome.source}: {outcome.detail}", err=True)
         sys.stdout.flush()
         yield outcome
