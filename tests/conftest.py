@@ -33,3 +33,11 @@ def seeds_dir(tmp_path: Path) -> Path:
     for name in (SEED_A, SEED_B):
         (folder / name).write_bytes((DATA / name).read_bytes())
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _cache_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Journals of interrupted dedup runs go to a cache folder of the test session's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -4,13 +4,14 @@ The plan decides which files are redundant; the actions carry it out safely.
 
 - **The rule.** A file may go only when every article in it lies inside an article of a
   file that stays: at least ``Config.contained_threshold`` (the containment threshold) of
-  the article's shingles are found in that other article, in that direction. Files are
-  decided one at a time: first, every file that holds an article lying inside no other
-  file's article stays (text found nowhere else); then the others, in keep order (the
-  keep policy, with an article that lies inside another after it), each going only when
-  its articles lie inside files already staying. A file that goes therefore never
-  depends on another that goes, no cluster loses its last copy, and a second run over
-  what is left finds nothing to do.
+  the article's shingles are found in that other article, in that direction. Files
+  holding an article that lies inside no other file stay. The others are decided one at
+  a time in keep order (the keep policy, except that an article lying inside another
+  comes after it; a file comes where its first article does): a file goes only when each
+  of its articles lies inside a file already staying. The same is then done again over
+  what stays, as a second run would, until nothing more would go; a file whose copy went
+  in such a later pass stays after all. So a file that goes never relies on another that
+  goes, no cluster loses its last copy, and a second run finds nothing to do.
 - **Only files.** Records of JSONL files and standard input are never acted on, and a
   file is never set aside for a copy that is only such a record. A file reached by two
   paths is read once, and is never a copy of itself.
@@ -30,16 +31,18 @@ The plan decides which files are redundant; the actions carry it out safely.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import filecmp
 import hashlib
+import json
 import os
 import shutil
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from neardup.cluster import match_order
 from neardup.documents import Document, file_identity
@@ -224,33 +227,36 @@ def plan(result: DedupResult) -> Plan:
                 and identities[outer_document] != identities.get(inner_document)
             ):
                 holders.setdefault(inner, []).append((outer, edge.jaccard, share))
-    staying = {
-        document.id
-        for document in result.documents
-        if document.file is None
-        or not articles_of.get(document.id)
-        or not all(index in holders for index in articles_of[document.id])
-    }
     keeps = {
         member.article.id: cluster.keep.id
         for cluster in result.clusters
         for member in cluster.members[1:]
     }
-    rank = {
-        index: position
-        for position, index in enumerate(match_order(articles, result.matches, config.keep, needed))
-    }
+    everything = [index for indices in articles_of.values() for index in indices]
+    order = match_order(articles, result.matches, config.keep, needed, everything)
+    rank = {index: position for position, index in enumerate(order)}
+    # Decide as a run would, then as a second run would over what is left, until a run
+    # would find nothing more: what this run does leaves nothing for the next.
+    staying = {document.id for document in result.documents if document.file is not None} & set(
+        articles_of
+    )
+    going: list[str] = []
+    while gone := _decide(articles, articles_of, holders, order, staying):
+        going.extend(gone)
+        staying.difference_update(gone)
+    # A file that went early may have lost, in a later pass, the copy it went for: it
+    # stays after all (nothing that went relies on a file that went).
     redundant: list[Redundant] = []
-    for document_id in _in_keep_order(articles, rank, staying):
-        document = documents[document_id]
+    for document_id in going:
         copies = [
-            _best_copy(articles, index, holders[index], staying, keeps, rank)
+            _best_copy(articles, index, holders.get(index, []), staying, keeps, rank)
             for index in articles_of[document_id]
         ]
-        if any(copy is None for copy in copies):
+        found = [copy for copy in copies if copy is not None]
+        if len(found) < len(copies):
             staying.add(document_id)
             continue
-        found = [copy for copy in copies if copy is not None]
+        document = documents[document_id]
         depends = sorted({articles[copy[0]].document for copy in found})
         redundant.append(
             Redundant(
@@ -271,21 +277,47 @@ def plan(result: DedupResult) -> Plan:
                 for index in indices
             ):
                 untouchable.append(document.id)
-        elif document.id in staying:
+        elif document.id in staying or not articles_of.get(document.id):
             kept.append((document.id, document.file, safe_relative(document.id)))
     return Plan(redundant, kept, untouchable)
 
 
-def _in_keep_order(
-    articles: Sequence[Article], rank: dict[int, int], decided: set[str]
-) -> Iterator[str]:
-    """The documents not yet decided, in the keep order of their first article."""
-    seen = set(decided)
-    for index in sorted(rank, key=rank.__getitem__):
+def _decide(
+    articles: Sequence[Article],
+    articles_of: dict[str, list[int]],
+    holders: dict[int, list[tuple[int, float, float]]],
+    order: Sequence[int],
+    alive: set[str],
+) -> list[str]:
+    """The files (of ``alive``) that one run over ``alive`` would set aside, in order.
+
+    Files holding an article found in no other file of ``alive`` stay; then the others
+    are decided in keep order (the keep order of their first article), each going only
+    when every article of it lies inside a file already staying.
+    """
+    staying = {
+        document
+        for document in alive
+        if any(
+            all(articles[outer].document not in alive for outer, _, _ in holders.get(index, []))
+            for index in articles_of[document]
+        )
+    }
+    going: list[str] = []
+    seen = set(staying)
+    for index in order:
         document = articles[index].document
-        if document not in seen:
-            seen.add(document)
-            yield document
+        if document in seen or document not in alive:
+            continue
+        seen.add(document)
+        if all(
+            any(articles[outer].document in staying for outer, _, _ in holders.get(inner, []))
+            for inner in articles_of[document]
+        ):
+            going.append(document)
+        else:
+            staying.add(document)
+    return going
 
 
 def _best_copy(
@@ -340,15 +372,20 @@ def locked(folders: Iterable[str | os.PathLike[str]]) -> Iterator[None]:
         - set(exclusive)
     )
     with contextlib.ExitStack() as stack:
+        held: set[tuple[int, int]] = set()  # one folder reached by two paths is locked once
         for folder, mode in [
-            *((folder, fcntl.LOCK_SH) for folder in above),
             *((folder, fcntl.LOCK_EX) for folder in exclusive),
+            *((folder, fcntl.LOCK_SH) for folder in above),
         ]:
             try:
                 descriptor = os.open(folder, os.O_RDONLY)
             except OSError:
                 continue  # a folder that cannot be opened is not ours to guard
             stack.callback(os.close, descriptor)
+            status = os.fstat(descriptor)
+            if (status.st_dev, status.st_ino) in held:
+                continue
+            held.add((status.st_dev, status.st_ino))
             try:
                 fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -378,12 +415,80 @@ def _sha256(path: str) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+class Journal:
+    """The plan of a run that moves or deletes files, kept until the run ends.
+
+    Saved before the first file is touched, and removed when the plan has been carried
+    out; a run started again with the same folders, action, target and settings finds it
+    and finishes that plan (every file is still checked before acting), instead of
+    planning anew over a folder the first run half changed: killed at any point, a run
+    and its rerun end where one run would have. It lives in the user's cache folder
+    (``$XDG_CACHE_HOME/neardup``, else ``~/.cache/neardup``), never among the files.
+    """
+
+    def __init__(self, run: dict[str, object]) -> None:
+        """A journal for the run that ``run`` (paths, action, target, settings) describes."""
+        key = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:24]
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        self.path = Path(cache) / "neardup" / f"dedup-{key}.json"
+
+    def load(self) -> Plan | None:
+        """The plan of an interrupted run, or ``None`` if there is none (or it is unreadable)."""
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            return Plan(
+                [_redundant_from(item) for item in saved["redundant"]],
+                [(str(a), str(b), str(c)) for a, b, c in saved["kept"]],
+                [str(name) for name in saved["untouchable"]],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, plan_: Plan) -> None:
+        """Write the plan where a rerun finds it (atomically: all of it, or nothing)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + _TEMPORARY_SUFFIX)
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump(dataclasses.asdict(plan_), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, self.path)
+
+    def remove(self) -> None:
+        """Forget the plan: the run carried it out."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+def _state_from(saved: dict[str, Any]) -> FileState:
+    identity = saved["identity"]
+    return FileState(
+        saved["path"],
+        None if identity is None else (int(identity[0]), int(identity[1])),
+        saved["size"],
+        saved["mtime"],
+        saved["digest"],
+    )
+
+
+def _redundant_from(saved: dict[str, Any]) -> Redundant:
+    return Redundant(
+        saved["document"],
+        saved["file"],
+        saved["relative"],
+        tuple(Copy(**copy) for copy in saved["copies"]),
+        _state_from(saved["state"]),
+        tuple(_state_from(state) for state in saved["depends"]),
+    )
+
+
 def move_redundant(plan_: Plan, target: Path) -> Iterator[Outcome]:
     """Move each redundant file under ``target``, keeping its relative path."""
     for item in plan_.redundant:
         destination = target / item.relative
         if not os.path.exists(item.file):
-            if destination.exists():
+            moved = FileState(str(destination), None, item.state.size, None, item.state.digest)
+            if destination.exists() and moved.change() is None:
                 yield Outcome("move", item.file, str(destination), "skipped", "already moved")
             else:
                 yield Outcome("move", item.file, str(destination), "failed", "vanished")

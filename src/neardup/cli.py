@@ -407,10 +407,10 @@ def dedup(
 
     A file goes only when every article in it lies inside an article of a file that
     stays: at least the containment threshold of the article's shingles are in that
-    other article (the threshold itself when containment is off). Files holding text
-    found in no other file stay, then the others are decided in keep order, each going
-    only when its copies are in files already staying: the last copy never goes, and an
-    excerpt is never kept in place of the text that holds it. Records of JSONL files and
+    other article (the threshold itself when containment is off). Files are decided in
+    keep order, each going only when its copies are in files already staying: the last
+    copy never goes, an excerpt is never kept in place of the text that holds it, and a
+    second run finds nothing to do. Records of JSONL files and
     standard input are never acted on. Just before acting, the file and the files
     holding its copies are checked against the scan (identity, size, time, SHA-256);
     anything changed leaves the file alone. A run holds a lock on the folders it acts
@@ -429,8 +429,20 @@ def dedup(
     acting = target is not None or delete
     folders = _folders_of(paths) + ([target] if target is not None else [])
     with _exit_on_trouble(), actions.locked(folders if acting else []):
-        result, read = _find(paths, options, skip=[target] if target is not None else [])
-        decided = actions.plan(result)
+        journal = _journal(paths, options, move_to, delete)
+        decided = journal.load() if journal is not None else None
+        errors: list[InputError] = []
+        if decided is None:
+            result, read = _find(paths, options, skip=[target] if target is not None else [])
+            decided, errors = actions.plan(result), read.errors
+            if journal is not None:
+                journal.save(decided)
+        else:
+            click.echo(
+                "neardup: finishing the interrupted run of this command "
+                f"({len(decided.redundant):,} files planned)",
+                err=True,
+            )
         for name in decided.untouchable:
             click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
         if out is not None:
@@ -443,9 +455,29 @@ def dedup(
         else:
             _dry_run(decided, output_format)
             outcomes = []
+        if journal is not None:
+            journal.remove()
     failed = any(outcome.status == "failed" for outcome in outcomes)
-    if failed or (read.errors and not options["keep_going"]):
+    if failed or (errors and not options["keep_going"]):
         sys.exit(EXIT_TROUBLE)
+
+
+def _journal(
+    paths: tuple[str, ...], options: dict[str, Any], move_to: Path | None, delete: bool
+) -> actions.Journal | None:
+    """The journal of a run that moves or deletes files (``None`` for other runs)."""
+    if move_to is None and not delete:
+        return None
+    merged = effective_settings(options)
+    return actions.Journal(
+        {
+            "paths": [given if given == STDIN else os.path.realpath(given) for given in paths],
+            "action": "delete" if delete else "move",
+            "target": None if move_to is None else os.path.realpath(move_to),
+            "settings": {name: value for name, (value, _) in merged.items()},
+            "version": __version__,
+        }
+    )
 
 
 def _check_target(target: Path, paths: tuple[str, ...], flag: str) -> None:

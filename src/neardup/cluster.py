@@ -81,9 +81,13 @@ def inside(edge: Edge, containment: float) -> tuple[bool, bool]:
 
 
 def match_order(
-    articles: Sequence[Article], edges: Sequence[Edge], policy: KeepPolicy, containment: float
+    articles: Sequence[Article],
+    edges: Sequence[Edge],
+    policy: KeepPolicy,
+    containment: float,
+    indices: Iterable[int] | None = None,
 ) -> list[int]:
-    """The articles that have a match, from the one most worth keeping to the least.
+    """The articles that have a match (or ``indices``), from the most worth keeping.
 
     This is keep-policy order (:func:`keep_order`), except that an article lying inside a
     match (at ``containment``, the share of its shingles found in the match) that does not
@@ -99,8 +103,9 @@ def match_order(
             inner, outer = (edge.a, edge.b) if a_in_b else (edge.b, edge.a)
             contained.setdefault(outer, []).append(inner)
             waiting[inner] = waiting.get(inner, 0) + 1
-    matched = sorted({index for edge in edges for index in (edge.a, edge.b)})
-    by_policy = keep_order(articles, policy, matched)
+    if indices is None:
+        indices = sorted({index for edge in edges for index in (edge.a, edge.b)})
+    by_policy = keep_order(articles, policy, indices)
     if not waiting:
         return by_policy
     rank = {index: position for position, index in enumerate(by_policy)}
