@@ -33,3 +33,18 @@ def test_every_command_appears_in_the_tour() -> None:
     tour = (DOCS / "tour.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"neardup {name}" in tour, name
+
+
+def test_every_test_the_safety_page_names_exists() -> None:
+    import re
+
+    page = (DOCS / "safety.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", page))
+    tests = Path(__file__).parent
+    defined = {
+        name
+        for path in tests.glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(named) > 15
+    assert named <= defined, named - defined
