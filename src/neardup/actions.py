@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import errno
 import filecmp
+import functools
 import hashlib
 import json
 import os
@@ -94,7 +95,7 @@ class FileState:
             return f"changed since the scan (size {status.st_size:,}, was {self.size:,})"
         if self.mtime is not None and status.st_mtime != self.mtime:
             return "changed since the scan (modification time differs)"
-        if self.digest is not None and _sha256(self.path) != self.digest:
+        if self.digest is not None and _sha256(self.path, _stamp(status)) != self.digest:
             return "changed since the scan (its bytes differ, though its size and time do not)"
         return None
 
@@ -410,7 +411,21 @@ def _check(item: Redundant) -> None:
             )
 
 
-def _sha256(path: str) -> str:
+def _stamp(status: os.stat_result) -> tuple[int, ...]:
+    """What any change to a file changes: its identity, size, and both times.
+
+    The change time cannot be set back by hand, unlike the modification time.
+    """
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256(path: str, stamp: tuple[int, ...]) -> str:
+    """The SHA-256 of a file's bytes; read once while its :func:`_stamp` is unchanged.
+
+    A kept copy that many redundant files rely on is checked before each of them is
+    acted on, but read again only when it changed.
+    """
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
