@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from neardup.cli import cli
-from tests.doc_examples import EXAMPLES, ROOT, Block, Command, PythonExample, normalised, read_page
+from tests.doc_examples import (
+    EXAMPLES,
+    ROOT,
+    Block,
+    Command,
+    PythonExample,
+    normalised,
+    read_page,
+)
 
 DOCS = ROOT / "docs"
 
@@ -163,6 +171,7 @@ def _run_command(command: Command, folder: Path, environment: dict[str, str]) ->
 SESSIONS = [page for page in PAGES if READ[page].commands]
 
 
+@pytest.mark.slow  # each command is a fresh process: about 50 s for all pages on 2 cores
 @pytest.mark.parametrize("page", SESSIONS, ids=_page_id)
 def test_shell_examples_print_what_the_page_shows(page: Path, folder: Path) -> None:
     # The commands of a page run in order in one folder, as a reader would type them.
@@ -172,3 +181,40 @@ def test_shell_examples_print_what_the_page_shows(page: Path, folder: Path) -> N
         assert normalised(printed, folder) == normalised(command.expected, folder), (
             f"{command.block.where}: $ {command.command}"
         )
+
+
+def test_examples_are_told_apart_from_other_blocks(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python\nprint(1 + 1)\n```\n\nOutput:\n\n```text\n2\n```\n\n"
+        "```python\nprint('| a |')\n```\n\nOutput:\n\n| a |\n\n"
+        "```python\n>>> 1 + 1\n2\n```\n\n"
+        "```console\n$ echo one\none\n$ true\n```\n\n"
+        "<!-- not tested: a synopsis -->\n```\nneardup scan PATH\n```\n\n"
+        "<!-- not tested:  -->\n```\nno reason\n```\n\n"
+        "```json\n{}\n```\n\n"
+        "```python\nx = 1\n```\n",
+        encoding="utf-8",
+    )
+    read = read_page(page)
+    assert [(example.block.line, example.expected) for example in read.python] == [
+        (1, "2\n"),
+        (11, "| a |\n"),
+    ]
+    assert [block.line for block in read.doctests] == [19]
+    assert [(command.command, command.expected) for command in read.commands] == [
+        ("echo one", "one\n"),
+        ("true", ""),
+    ]
+    assert [(block.line, block.reason_not_tested) for block in read.not_tested] == [
+        (31, "a synopsis"),
+        (36, ""),
+    ]
+    assert [block.line for block in read.unaccounted] == [40, 44]
+
+
+def test_normalised_output_ignores_only_what_legitimately_varies(tmp_path: Path) -> None:
+    printed = f'neardup, version 9.9.9\n"neardup_version": "9.9.9"\n{tmp_path}/a.txt  \n\n'
+    shown = 'neardup, version 0.2.0\n"neardup_version": "0.2.0"\na.txt'
+    assert normalised(printed, tmp_path) == normalised(shown, tmp_path)
+    assert normalised("2 candidate pairs", tmp_path) != normalised("1 candidate pair", tmp_path)
