@@ -218,3 +218,20 @@ def test_normalised_output_ignores_only_what_legitimately_varies(tmp_path: Path)
     shown = 'neardup, version 0.2.0\n"neardup_version": "0.2.0"\na.txt'
     assert normalised(printed, tmp_path) == normalised(shown, tmp_path)
     assert normalised("2 candidate pairs", tmp_path) != normalised("1 candidate pair", tmp_path)
+
+
+def _anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings."""
+    headings = re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_page_id)
+def test_links_between_pages_resolve(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    broken = []
+    for target, anchor in re.findall(r"\]\(([^)#\s]*?\.md)?(?:#([^)\s]+))?\)", text):
+        linked = (page.parent / target) if target else page
+        if not linked.is_file() or (anchor and anchor not in _anchors(linked)):
+            broken.append(f"{target}#{anchor}")
+    assert broken == []
