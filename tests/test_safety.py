@@ -683,7 +683,8 @@ def test_killed_at_random_points_nothing_is_lost_and_a_rerun_ends_as_one_run(
         if action == "--move-to":
             folders.append(tmp_path / "killed-dupes")
         assert_nothing_lost(before, folders, config)
-    subprocess.run(runs["killed"], check=True, capture_output=True)
+    rerun = subprocess.run(runs["killed"], capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
     assert snapshot(tmp_path / "killed") == snapshot(tmp_path / "reference")
     assert snapshot(tmp_path / "killed-dupes") == snapshot(tmp_path / "reference-dupes")
     assert_nothing_lost(before, [tmp_path / "killed"], config)

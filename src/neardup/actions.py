@@ -351,6 +351,23 @@ def _best_copy(
     return outer, Copy(article.id, kept.id, kept.path, jaccard, share)
 
 
+# The descriptors holding this process's locks. A child forked while they are held (a
+# worker process) closes its copies at once: a lock lasts as long as any copy is open, so
+# otherwise workers left running by a killed run would keep its folders locked.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for descriptor in _HELD_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 @contextlib.contextmanager
 def locked(folders: Iterable[str | os.PathLike[str]]) -> Iterator[None]:
     """Hold a lock on each folder (and a shared one on the folders above it) while acting.
@@ -382,7 +399,8 @@ def locked(folders: Iterable[str | os.PathLike[str]]) -> Iterator[None]:
                 descriptor = os.open(folder, os.O_RDONLY)
             except OSError:
                 continue  # a folder that cannot be opened is not ours to guard
-            stack.callback(os.close, descriptor)
+            _HELD_LOCKS.add(descriptor)
+            stack.callback(_release, descriptor)
             status = os.fstat(descriptor)
             if (status.st_dev, status.st_ino) in held:
                 continue
@@ -396,6 +414,11 @@ def locked(folders: Iterable[str | os.PathLike[str]]) -> Iterator[None]:
                     "around it); wait for it to finish",
                 ) from None
         yield
+
+
+def _release(descriptor: int) -> None:
+    _HELD_LOCKS.discard(descriptor)
+    os.close(descriptor)
 
 
 def _check(item: Redundant) -> None:
