@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -214,33 +215,46 @@ def test_an_unreadable_folder_is_an_error_naming_it(
     }
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root")
-def test_a_folder_a_user_cannot_read_is_an_error_for_that_user(tmp_path: Path) -> None:
-    # The tests run as root, who can read any folder: run the scan as nobody.
-    corpus = Path(os.environ.get("NEARDUP_TEST_PUBLIC_TMP", "/tmp")) / f"neardup-{os.getpid()}"
-    corpus.mkdir()
+# Reads a folder and prints the errors met, as a JSON object {path: reason}.
+_ERRORS_OF = (
+    "import json, sys; from neardup import read_documents; "
+    "read = read_documents([sys.argv[1]]); "
+    "print(json.dumps({e.path: e.reason for e in read.errors}))"
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_folder_a_user_cannot_read_is_an_error_for_that_user() -> None:
+    # A real permission failure. Root reads any folder, so as root the scan runs as
+    # nobody (setpriv), in a folder nobody can reach (not under pytest's 0700 tmp_path).
+    corpus = Path(tempfile.mkdtemp(prefix="neardup-"))
     try:
         (corpus / "good.txt").write_text("a story", encoding="utf-8")
-        (corpus / "locked").mkdir(mode=0o700)
+        (corpus / "locked").mkdir()
         (corpus / "locked" / "hidden.txt").write_text("unseen", encoding="utf-8")
         corpus.chmod(0o755)
-        script = (
-            "import json, sys; from neardup import read_documents; "
-            "read = read_documents([sys.argv[1]]); "
-            "print(json.dumps({e.path: e.reason for e in read.errors}))"
-        )
-        completed = subprocess.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-             sys.executable, "-c", script, str(corpus)],
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-        if "Permission denied" in completed.stderr and "neardup" not in completed.stderr:
-            pytest.skip(f"nobody cannot run this Python: {completed.stderr[-200:]}")
+        (corpus / "locked").chmod(0o700 if os.geteuid() == 0 else 0o000)
+        command = [sys.executable, "-c", _ERRORS_OF, str(corpus)]
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv to drop to another user")
+            as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            can_run = subprocess.run(
+                [*as_nobody, sys.executable, "-c", "import neardup"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+            if can_run.returncode != 0:
+                pytest.skip("nobody cannot run this Python and neardup (they are not readable)")
+            command = [*as_nobody, *command]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         assert completed.returncode == 0, completed.stderr[-2000:]
         assert json.loads(completed.stdout) == {
             "locked": "cannot list this folder (permission denied)"
         }
     finally:
+        (corpus / "locked").chmod(0o700)
         shutil.rmtree(corpus)
 
 
