@@ -68,7 +68,8 @@ class FileDocument(Document):
     of the file's bytes is kept: a text read later is the one checked, or an error. The
     last few texts read are kept (:func:`_file_text`), as a report asks for one text many
     times. Equality and hashing read the text, as for any :class:`Document`;
-    ``dataclasses.replace`` does not work on these.
+    ``dataclasses.replace`` does not work on these. ``max_bytes`` is the size limit it
+    was checked against; a compressed file is inflated again no further than that.
 
     Raises:
         InputError: On reading ``text``, when the file is gone or its bytes changed
@@ -674,10 +675,12 @@ def _jsonl_lines(source: BinaryIO, display: str, compressed: bool, limit: int) -
     except UnicodeDecodeError:
         yield InputError(display, "binary file (not valid UTF-16 after its mark)")
     except (OSError, EOFError, zlib.error) as error:
-        if compressed and not (isinstance(error, OSError) and error.errno is not None):
-            yield InputError(display, f"not a valid gzip file ({error})")
+        # A read that failed has an errno; bad gzip data (gzip.BadGzipFile, a stream cut
+        # short, a corrupt block) has none.
+        if isinstance(error, OSError) and error.errno is not None:
+            yield InputError(display, _reason(error))
         else:
-            yield InputError(display, _reason(cast(OSError, error)))
+            yield InputError(display, f"not a valid gzip file ({error})")
 
 
 def _capped_lines(
