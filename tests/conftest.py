@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +43,13 @@ def _cache_folder(
 ) -> None:
     """Journals of interrupted dedup runs go to a cache folder of the test session's own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def helsinki_rows() -> list[Any]:
+    """The Helsinki corpus's pages, as benchmarks/_corpora.py loads them (``HelsinkiRow``).
+
+    The corpora live outside the repository (``$NEARDUP_CORPORA``, else
+    ``../shared/corpora``); they are never copied into it.
+    """
+    rows: list[Any] = importlib.import_module("benchmarks._corpora").load_helsinki()
+    return rows

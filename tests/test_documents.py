@@ -203,7 +203,7 @@ def test_a_streamed_file_that_changes_is_an_error_naming_it(
     with pytest.raises(InputError, match=r"story\.txt: changed while it was being scanned"):
         _ = document.text
     story.unlink()
-    with pytest.raises(InputError, match=r"story\.txt: No such file"):
+    with pytest.raises(InputError, match=r"story\.txt: no such file or folder$"):
         _ = document.text
 
 
@@ -231,4 +231,20 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it_once(
     monkeypatch.setattr(documents, "open", failing, raising=False)
     result = read_documents([tmp_path], stream=stream)
     assert result.documents == []
-    assert [str(error) for error in result.errors] == ["story.txt: Input/output error"]
+    assert [str(error) for error in result.errors] == ["story.txt: input/output error"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_utf16_and_gzipped_jsonl_records_are_read(tmp_path: Path, stream: bool) -> None:
+    lines = '{"id": "a", "text": "caf\u00e9"}\r\n{"id": "b", "text": "\u65e5\u672c"}\r\n'
+    write(tmp_path, "wide.jsonl", lines.encode("utf-16"))
+    write(tmp_path, "packed.jsonl.gz", gzip.compress(lines.replace('"a"', '"c"').encode()))
+    write(tmp_path, "fake.jsonl.gz", b'{"id": "d", "text": "not compressed"}\n')
+    result = read_documents([tmp_path], include=["*.jsonl", "*.jsonl.gz"], stream=stream)
+    assert [(d.id, d.text) for d in result.documents] == [
+        ("c", "café"), ("b", "日本"), ("a", "café"),
+    ]  # fmt: skip
+    assert len(result.errors) == 2
+    assert result.errors[0].path == "fake.jsonl.gz"
+    assert result.errors[0].reason.startswith("not a valid gzip file")
+    assert "duplicate document id 'b'" in result.errors[1].reason

@@ -26,7 +26,7 @@ from neardup import Config, find_duplicates, read_documents, shingle_set
 from neardup.actions import locked
 from neardup.cli import cli
 
-from .conftest import SEED_B, seed_text, story_paragraphs
+from .conftest import SEED_B, helsinki_rows, seed_text, story_paragraphs
 
 # A header block of the kind that starts each appended article of a content-farm page.
 HEADER = "Continue Reading\n\nWorld\n\n{title}\n\nPublished\n\non\n\nBy Staff Writer\n\n"
@@ -424,9 +424,7 @@ def test_only_the_target_itself_is_left_out_not_folders_of_the_same_name(tmp_pat
 
 
 def helsinki_folder(folder: Path) -> Path:
-    from benchmarks._corpora import load_helsinki
-
-    rows = load_helsinki()
+    rows = helsinki_rows()
     files = {
         f"{row.document.id}_{row.publisher.replace('/', '_')}.txt": row.document.text
         for row in rows
@@ -518,12 +516,10 @@ NAMES = ["plain", "with space", "glob[1]", "star*", "ünïcode", "-dash", "dot.i
 
 def paragraph_pool() -> list[list[str]]:
     """Real articles as lists of paragraphs: the story, its page's others, Helsinki's."""
-    from benchmarks._corpora import load_helsinki
-
     pool = [story_paragraphs(), *(article.split("\n\n") for article in other_articles())]
     pool = [paragraphs for paragraphs in pool if len(paragraphs) >= 6]
     seen_starts = set()
-    for row in load_helsinki():
+    for row in helsinki_rows():
         paragraphs = [p for p in row.document.text.split("\n\n") if len(p.split()) > 15]
         if len(paragraphs) >= 6 and paragraphs[0][:60] not in seen_starts:
             seen_starts.add(paragraphs[0][:60])
@@ -622,10 +618,8 @@ def test_dedup_keeps_every_article_and_a_second_run_has_nothing_to_do(
 
 def kill_corpus(folder: Path) -> Path:
     """About 2,000 files: Helsinki's pages, and copies and excerpts of most of them."""
-    from benchmarks._corpora import load_helsinki
-
     files = {}
-    for number, row in enumerate(load_helsinki()):
+    for number, row in enumerate(helsinki_rows()):
         text = row.document.text
         files[f"{row.document.id}.txt"] = text
         paragraphs = text.split("\n\n")

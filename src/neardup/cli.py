@@ -122,6 +122,7 @@ def _sketch_options(function: F) -> F:
             metavar="GLOB",
             help="Files or folders to skip (repeatable).",
         ),
+        _max_document_bytes_option(),
         click.option(
             "--keep-going", is_flag=True, help="Exit 0 even when some inputs could not be read."
         ),
@@ -146,6 +147,17 @@ def _sketch_options(function: F) -> F:
     return function
 
 
+def _max_document_bytes_option() -> Callable[[F], F]:
+    """The ``--max-document-bytes`` option of a command that reads documents."""
+    return click.option(
+        "--max-document-bytes",
+        type=int,
+        metavar="BYTES",
+        help="Larger files and JSONL records are errors, never read whole. "
+        f"[default: {Config().max_document_bytes:,}]",
+    )
+
+
 def _find(
     paths: tuple[str, ...], options: dict[str, Any], skip: Sequence[Path] = ()
 ) -> tuple[DedupResult, ReadResult]:
@@ -166,6 +178,7 @@ def _find(
         jobs=options["jobs"],
         stream=options["stream"],
         skip=skip,
+        max_document_bytes=config.max_document_bytes,
     )
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
@@ -204,6 +217,7 @@ def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
         for name in (
             "threshold", "containment", "num_perm", "shingle_size", "min_shingles",
             "bands", "rows", "keep", "seed", "max_size_ratio", "max_bucket", "min_repeats",
+            "max_document_bytes",
         )
         if options.get(name) is not None
     }  # fmt: skip
@@ -299,6 +313,7 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
 )
 @click.option("--include", multiple=True, metavar="GLOB", help="Files to read in folders.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Files or folders to skip.")
+@_max_document_bytes_option()
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when some inputs could not be read.")
 def strip(
     paths: tuple[str, ...],
@@ -308,6 +323,7 @@ def strip(
     min_repeats: int,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    max_document_bytes: int | None,
     keep_going: bool,
 ) -> None:
     """Print the text of PATHS with page boilerplate removed.
@@ -316,10 +332,21 @@ def strip(
     whole folder at once for the best result.
     """
     try:
-        config = Config(split=not no_split, min_repeats=min_repeats)
+        # The size limit comes from the flag or the settings file, as for scan.
+        limit = effective_settings({"max_document_bytes": max_document_bytes})
+        config = Config(
+            split=not no_split,
+            min_repeats=min_repeats,
+            max_document_bytes=limit["max_document_bytes"][0],
+        )
     except ConfigError as bad_setting:
         raise click.UsageError(str(bad_setting)) from bad_setting
-    read = read_documents(paths, include=include or DEFAULT_INCLUDE, exclude=exclude)
+    read = read_documents(
+        paths,
+        include=include or DEFAULT_INCLUDE,
+        exclude=exclude,
+        max_document_bytes=config.max_document_bytes,
+    )
     for input_error in read.errors:
         click.echo(f"neardup: error: {input_error}", err=True)
     stripped = strip_documents(read.documents, config)

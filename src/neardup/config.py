@@ -11,6 +11,8 @@ from neardup.errors import ConfigError
 
 KeepPolicy = Literal["longest", "first", "shortest", "oldest", "newest"]
 KEEP_POLICIES: tuple[str, ...] = get_args(KeepPolicy)
+#: The most bytes of text one document may hold by default (50 MB).
+MAX_DOCUMENT_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Config:
             cleaning), ``first`` (id order), ``shortest``, ``oldest`` or ``newest``
             (file modification time). Ties break on id.
         seed: Seed of the shingle hash and of the MinHash permutations.
+        max_document_bytes: The most bytes of text a document may hold, counted after
+            decompression and before decoding (a file, or one JSONL record); a larger
+            one is an error naming it, never read whole.
     """
 
     threshold: float = 0.7
@@ -63,6 +68,7 @@ class Config:
     min_repeats: int = 3
     keep: KeepPolicy = "longest"
     seed: int = 1
+    max_document_bytes: int = MAX_DOCUMENT_BYTES
 
     def __post_init__(self) -> None:
         _check_fraction("threshold", self.threshold)
@@ -78,6 +84,7 @@ class Config:
         _check_int("min_shingles", self.min_shingles, 1)
         _check_int("seed", self.seed, 0)
         _check_int("min_repeats", self.min_repeats, 0)
+        _check_int("max_document_bytes", self.max_document_bytes, 1)
         if (self.bands is None) != (self.rows is None):
             raise ConfigError(
                 f"'bands' and 'rows' must be set together (got bands={self.bands!r}, "

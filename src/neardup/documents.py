@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import errno
 import fnmatch
 import functools
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -14,14 +17,15 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, cast
+from typing import IO, AnyStr, BinaryIO, Literal, cast
 
 import charset_normalizer
 
+from neardup.config import MAX_DOCUMENT_BYTES
 from neardup.errors import ConfigError, InputError
 from neardup.html import HTML_SUFFIXES, html_to_text
 
@@ -46,8 +50,8 @@ class Document:
         file: The file on disk holding exactly this document, if any (not for JSONL
             records or standard input); actions on duplicates work on it.
         size: That file's size in bytes when it was read.
-        digest: The SHA-256 (hex) of the bytes read from ``path`` (for a JSONL record,
-            of its JSONL file), if read from a file; actions check files against it.
+        digest: The SHA-256 (hex) of that file's bytes as read, if it has a file;
+            actions check files against it.
     """
 
     id: str
@@ -68,15 +72,17 @@ class FileDocument(Document):
     of the file's bytes is kept: a text read later is the one checked, or an error. The
     last few texts read are kept (:func:`_file_text`), as a report asks for one text many
     times. Equality and hashing read the text, as for any :class:`Document`;
-    ``dataclasses.replace`` does not work on these.
+    ``dataclasses.replace`` does not work on these. ``max_bytes`` is the size limit it
+    was checked against; a compressed file is inflated again no further than that.
 
     Raises:
         InputError: On reading ``text``, when the file is gone or its bytes changed
             since it was checked (spans found in the old text would not fit the new).
     """
 
-    __slots__ = ("checksum",)
+    __slots__ = ("checksum", "max_bytes")
     checksum: int
+    max_bytes: int
 
     def __init__(
         self,
@@ -87,11 +93,13 @@ class FileDocument(Document):
         file: str,
         size: int,
         checksum: int,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
         digest: str | None = None,
     ) -> None:
         for name, value in (
             ("id", id), ("path", path), ("mtime", mtime), ("kind", kind), ("file", file),
-            ("size", size), ("checksum", checksum), ("digest", digest),
+            ("size", size), ("checksum", checksum), ("max_bytes", max_bytes),
+            ("digest", digest),
         ):  # fmt: skip
             object.__setattr__(self, name, value)
 
@@ -100,12 +108,12 @@ class FileDocument(Document):
         """The file's text (its extracted main text for HTML), read now."""
         # Set by __init__, never None here.
         file, size = cast(str, self.file), cast(int, self.size)
-        return _file_text(file, self.path, self.kind, size, self.checksum)
+        return _file_text(file, self.path, self.kind, size, self.checksum, self.max_bytes)
 
     def __reduce__(self) -> tuple[type[FileDocument], tuple[object, ...]]:
         # Sent to a worker process without its text.
         fields = (self.id, self.path, self.mtime, self.kind, self.file, self.size)
-        return (type(self), (*fields, self.checksum, self.digest))
+        return (type(self), (*fields, self.checksum, self.max_bytes, self.digest))
 
     def __repr__(self) -> str:
         return f"FileDocument(id={self.id!r}, path={self.path!r}, kind={self.kind!r})"
@@ -130,17 +138,23 @@ def read_documents(
     *,
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = (),
-    stdin: IO[str] | None = None,
+    stdin: IO[str] | IO[bytes] | None = None,
     jobs: int = 1,
     stream: bool = False,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
     skip: Sequence[str | os.PathLike[str]] = (),
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
-    Folders are walked recursively in sorted order; a file in them is read when its name
-    (or, for patterns with a ``/``, its path relative to the folder) matches an
+    Folders are walked in sorted order, to any depth; a file in them is read when its
+    name (or, for patterns with a ``/``, its path relative to the folder) matches an
     ``include`` glob and no ``exclude`` glob. ``.jsonl`` files hold one ``{"id", "text"}``
-    record per line; ``-`` reads such records from ``stdin``.
+    record per line (a line ends at a line feed only); ``-`` reads such records from ``stdin``.
+
+    Only regular files are read in folders: a named pipe, a device or a socket there is
+    an error and is never opened, nor is a folder that cannot be listed skipped in
+    silence. A named pipe or a character device given in ``paths`` is read, as ``cat``
+    would read it (a pipe waits for its writer), up to the size limit.
 
     Ids are paths relative to the folder when exactly one folder is scanned, and the
     paths as given (joined with the path inside a folder) otherwise.
@@ -149,23 +163,30 @@ def read_documents(
         paths: Files, folders, or ``-``.
         include: Globs of files to read inside folders.
         exclude: Globs of files and folders to skip inside folders.
-        stdin: Where ``-`` reads from (default: ``sys.stdin``).
+        stdin: Where ``-`` reads from (default: the bytes of ``sys.stdin``). Bytes are
+            decoded as a file's are; a text stream is read as it is.
         jobs: Processes to extract the text of HTML files in (other files are read in
             this one); the result is the same for any number.
         stream: Check each file (not JSONL files or standard input) and give it as a
             :class:`FileDocument`, whose text is read again whenever it is needed, instead
             of holding the texts in memory. The documents and errors are the same.
+        max_document_bytes: The most bytes of text a file or a JSONL record may hold,
+            counted after decompression and before decoding. A larger one is an error,
+            and is never read (or decompressed) past the limit.
         skip: Folders not to read inside the folders given, by identity (the folder
             itself, by whatever path it is reached; not by name): a ``dedup`` target.
 
     Raises:
-        ConfigError: ``jobs`` is less than 1.
+        ConfigError: ``jobs`` or ``max_document_bytes`` is less than 1.
 
     Returns:
-        The documents and the errors; reading goes on past a bad file.
+        The documents and the errors; reading goes on past a bad file, folder or record.
     """
     if jobs < 1:
         raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
+    limit = max_document_bytes
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"'max_document_bytes' must be an integer of at least 1 (got {limit!r})")
     result = ReadResult()
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     wanted, unwanted = _Globs(include), _Globs(exclude)
@@ -173,12 +194,12 @@ def read_documents(
     inputs = [
         item
         for given in paths
-        for item in _inputs(str(given), single_root, wanted, unwanted, stdin, skipped)
+        for item in _inputs(str(given), single_root, wanted, unwanted, stdin, limit, skipped)
     ]
     seen: set[str] = set()
     files: set[str | tuple[int, int]] = set()
     real_folders: dict[str, str] = {}
-    for found in _load(inputs, jobs, stream):
+    for found in _load(inputs, jobs, stream, limit):
         if isinstance(found, InputError):
             result.errors.append(found)
             continue
@@ -214,14 +235,17 @@ def file_identity(path: str) -> tuple[int, int] | None:
 
 # What reading an input found, in order: its documents and the errors met on the way.
 _Found = list[Document | InputError]
-# A file to read, as (path, id), or what was found already (standard input, a bad path).
+# A regular file to read, as (path, id), or what was found already (standard input, a
+# pipe named on the command line, a bad path).
 _Input = tuple[str, str] | _Found
 # HTML files per unit of reading work handed to a worker process, at most.
 _FILES_PER_TASK = 16
+# Bytes read at a time when skipping the rest of a JSONL line past the limit.
+_CHUNK = 1 << 20
 
 
 def _load(
-    inputs: Sequence[_Input], jobs: int, stream: bool = False
+    inputs: Sequence[_Input], jobs: int, stream: bool = False, limit: int = MAX_DOCUMENT_BYTES
 ) -> Iterator[Document | InputError]:
     """What the inputs hold, in order.
 
@@ -242,21 +266,23 @@ def _load(
             size = max(1, min(_FILES_PER_TASK, len(pages) // (jobs * 4)))
             chunks = [pages[start : start + size] for start in range(0, len(pages), size)]
             extracted = itertools.chain.from_iterable(
-                executor.map(_read_files, chunks, itertools.repeat(stream))
+                executor.map(_read_files, chunks, itertools.repeat(stream), itertools.repeat(limit))
             )
         else:
-            extracted = (_read_file(path, display, stream) for path, display in pages)
+            extracted = (_read_file(path, display, stream, limit) for path, display in pages)
         for item, is_html in zip(inputs, html, strict=True):
             if not isinstance(item, tuple):
                 yield from item
                 continue
             path, display = item
-            yield from next(extracted) if is_html else _read_file(path, display, stream)
+            yield from next(extracted) if is_html else _read_file(path, display, stream, limit)
 
 
-def _read_files(files: Sequence[tuple[str, str]], stream: bool = False) -> list[_Found]:
+def _read_files(
+    files: Sequence[tuple[str, str]], stream: bool = False, limit: int = MAX_DOCUMENT_BYTES
+) -> list[_Found]:
     """:func:`_read_file` of each file (the work run in worker processes)."""
-    return [_read_file(path, display, stream) for path, display in files]
+    return [_read_file(path, display, stream, limit) for path, display in files]
 
 
 class _Globs:
@@ -296,22 +322,38 @@ def _inputs(
     single_root: bool,
     include: _Globs,
     exclude: _Globs,
-    stdin: IO[str] | None,
+    stdin: IO[str] | IO[bytes] | None,
+    limit: int,
     skipped: set[tuple[int, int]],
 ) -> Iterator[_Input]:
-    """The files to read for one path given, in order, or what it held already."""
+    """The files to read for one path given, in order, or what it held already.
+
+    Regular files are read later (some in worker processes); standard input, and a
+    named pipe or character device given by name, are read now, once.
+    """
     if given == STDIN:
-        yield list(_records(STDIN, (stdin or sys.stdin).read(), None))
+        yield list(_records(STDIN, _stdin_lines(stdin, limit), None, limit))
         return
     path = Path(given)
-    if path.is_dir():
-        prefix = path.as_posix()
-        for file_path, relative in _walk(str(path), include, exclude, skipped):
-            yield file_path, relative if single_root else _join(prefix, relative)
-    elif path.exists() or path.is_symlink():
+    try:
+        mode = os.stat(given).st_mode
+    except OSError as error:
+        yield [InputError(given, _reason(error, given))]
+        return
+    if stat.S_ISDIR(mode):
+        root, prefix = str(path), path.as_posix()
+        for file_path, relative, problem in _walk(root, include, exclude, skipped):
+            if not relative:
+                display = prefix
+            else:
+                display = relative if single_root else _join(prefix, relative)
+            yield (file_path, display) if problem is None else [InputError(display, problem)]
+    elif stat.S_ISREG(mode):
         yield str(path), path.as_posix()
+    elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        yield _read_file(str(path), path.as_posix(), limit=limit, named=True)
     else:
-        yield [InputError(given, "no such file or folder")]
+        yield [InputError(path.as_posix(), _not_regular(mode))]
 
 
 def _join(root: str, relative: str) -> str:
@@ -323,81 +365,222 @@ def _join(root: str, relative: str) -> str:
 
 def _walk(
     root: str, include: _Globs, exclude: _Globs, skipped: set[tuple[int, int]]
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, str | None]]:
     """The files to read under ``root``, in sorted order, with their paths relative to it.
 
     Folders whose identity is in ``skipped`` are not entered.
+
+    Each comes with ``None``, or with why it cannot be read: a folder that cannot be
+    listed (``""`` is ``root`` itself), a file that is not a regular file, a broken link.
+    The walk keeps a stack of folders to visit instead of recursing, so any depth works;
+    links to folders are not followed (they could make a loop).
     """
-    for directory, subdirectories, files in os.walk(root):
-        inside = directory[len(root) :].lstrip(os.sep).replace(os.sep, "/")
+    pending = [(root, "")]
+    while pending:
+        folder, inside = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            yield folder, inside, f"cannot list this folder ({_reason(error)})"
+            continue
         base = f"{inside}/" if inside else ""
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not name.startswith(".")
-            and not exclude.match(base + name, name)
-            and not (skipped and file_identity(os.path.join(directory, name)) in skipped)
-        )
-        for name in sorted(files):
-            relative = base + name
-            if include.match(relative, name) and not exclude.match(relative, name):
-                yield os.path.join(directory, name), relative
+        subfolders = []
+        for entry in entries:
+            relative = base + entry.name
+            if _is_folder(entry):
+                if not (
+                    entry.name.startswith(".")
+                    or exclude.match(relative, entry.name)
+                    or entry.is_symlink()
+                    or (skipped and file_identity(entry.path) in skipped)
+                ):
+                    subfolders.append((entry.path, relative))
+            elif include.match(relative, entry.name) and not exclude.match(relative, entry.name):
+                yield entry.path, relative, _problem(entry)
+        pending.extend(reversed(subfolders))
 
 
-def _read_file(path: str, display: str, stream: bool = False) -> _Found:
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder entry is a folder (or a link to one), as :func:`os.walk` decides."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _problem(entry: os.DirEntry[str]) -> str | None:
+    """Why a file found in a folder cannot be read, or ``None`` for a regular file.
+
+    Nothing is opened: a named pipe opened to read waits for a writer, a device may never
+    end.
+    """
+    try:
+        if entry.is_file():  # follows links; no system call for most files
+            return None
+        return _not_regular(os.stat(entry.path).st_mode)
+    except OSError as error:
+        return _reason(error, entry.path)
+
+
+_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    """The error for a file of ``mode`` that is not a regular file."""
+    kind = next((name for is_kind, name in _KINDS if is_kind(mode)), "of an unknown kind")
+    return f"not a regular file ({kind}); not read"
+
+
+# The system's words for the common failures, in the words of neardup's other messages.
+_REASONS = {
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "no such file or folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENAMETOOLONG: "path too long",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.EISDIR: "a folder, not a file",
+}
+
+
+def _reason(error: OSError, path: str | None = None) -> str:
+    """What an :class:`OSError` about ``path`` means, in lower case like every message."""
+    if error.errno == errno.ENOENT and path is not None and os.path.islink(path):
+        return "no such file or folder (a broken symbolic link)"
+    reason = _REASONS.get(error.errno or 0) or error.strerror or str(error)
+    return reason[:1].lower() + reason[1:]
+
+
+def _too_large(what: str, limit: int) -> str:
+    """The error for a document past the size limit, saying how to raise it."""
+    return (
+        f"{what} the limit of {limit:,} bytes per document "
+        "(raise it with --max-document-bytes or the max_document_bytes setting)"
+    )
+
+
+def _read_file(
+    path: str,
+    display: str,
+    stream: bool = False,
+    limit: int = MAX_DOCUMENT_BYTES,
+    named: bool = False,
+) -> _Found:
     """The documents in one file (one, or a JSONL file's records) and the errors met.
 
     With ``stream``, a file that is not JSONL is read to check it and given as a
-    :class:`FileDocument`.
+    :class:`FileDocument`. Only a regular file is read, unless the file was ``named``
+    by the user: then a named pipe or a character device is read too.
     """
-    try:
-        status = os.stat(path)
-        data = _bytes_of(path, display)
-    except InputError as error:
-        return [error]
-    except OSError as error:
-        return [InputError(display, error.strerror or str(error))]
-    mtime, size = status.st_mtime, status.st_size
-    digest = hashlib.sha256(data).hexdigest()
     compressed, suffix = _type_of(path)
     kind: Literal["text", "html"] = "html" if suffix in HTML_SUFFIXES else "text"
     try:
-        text = _text_of(data, display, compressed, kind)
+        with _opened(path, display, named) as (file, status):
+            if suffix in JSONL_SUFFIXES:
+                lines = _jsonl_lines(file, display, compressed, limit)
+                return list(_records(display, lines, status.st_mtime, limit))
+            data = _read_capped(file, status, display, limit)
+        text = _text_of(data, display, compressed, kind, limit)
     except InputError as error:
         return [error]
-    if suffix in JSONL_SUFFIXES:
-        return list(_records(display, text, mtime, digest))
+    except OSError as error:
+        return [InputError(display, _reason(error, path))]
+    mtime, size = status.st_mtime, status.st_size
+    digest = hashlib.sha256(data).hexdigest()
     # A pipe or a device could not be read again: only regular files are streamed.
     if stream and stat.S_ISREG(status.st_mode):
         checksum = zlib.crc32(data)
-        return [FileDocument(display, display, mtime, kind, path, size, checksum, digest)]
+        return [FileDocument(display, display, mtime, kind, path, size, checksum, limit, digest)]
     return [Document(display, text, display, mtime, kind, path, size, digest)]
 
 
-def _bytes_of(path: str, display: str) -> bytes:
-    """A file's bytes.
+@contextlib.contextmanager
+def _opened(path: str, display: str, named: bool) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+    """A file open to read, with its status: a regular file, or as :func:`_read_file` says.
+
+    A file found in a folder is opened without waiting (``O_NONBLOCK``), in case it has
+    become a named pipe since it was listed; what was opened is checked before reading.
 
     Raises:
-        InputError: The file cannot be read (an :class:`OSError`, named by ``display``).
+        InputError: The file is not one to read.
+        OSError: It cannot be opened.
     """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if not named:
+        flags |= getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
     try:
-        with open(path, "rb") as file:
-            return file.read()
-    except OSError as error:
-        raise InputError(display, error.strerror or str(error)) from None
+        status = os.fstat(descriptor)
+        mode = status.st_mode
+        if not (stat.S_ISREG(mode) or (named and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)))):
+            raise InputError(display, _not_regular(mode))
+        # Unbuffered: a whole file is read in one call, and JSONL buffers its own.
+        file = open(descriptor, "rb", buffering=0)  # noqa: SIM115 (closed by the with below)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with file:
+        yield file, status
 
 
-def _text_of(data: bytes, display: str, compressed: bool, kind: Literal["text", "html"]) -> str:
+def _read_capped(file: BinaryIO, status: os.stat_result, display: str, limit: int) -> bytes:
+    """A file's bytes, if there are at most ``limit``; a regular file's size is checked first.
+
+    Raises:
+        InputError: The file holds more than ``limit`` bytes.
+        OSError: It cannot be read.
+    """
+    too_large = InputError(display, _too_large("larger than", limit))
+    regular = stat.S_ISREG(status.st_mode)
+    if regular and status.st_size > limit:
+        raise too_large
+    wanted = min(status.st_size, limit) + 1 if regular else limit + 1
+    data = _read_up_to(file, wanted)
+    if regular and len(data) == wanted <= limit:  # it grew since it was looked at
+        data += _read_up_to(file, limit + 1 - len(data))
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def _read_up_to(file: BinaryIO, count: int) -> bytes:
+    """The next ``count`` bytes of an unbuffered file, or all that is left if fewer."""
+    parts = []
+    while count > 0 and (part := file.read(count)):
+        parts.append(part)
+        count -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _text_of(
+    data: bytes,
+    display: str,
+    compressed: bool,
+    kind: Literal["text", "html"],
+    limit: int = MAX_DOCUMENT_BYTES,
+) -> str:
     """A file's text from its bytes: decompressed, decoded, and for HTML its main text."""
     if compressed:
-        data = _gunzip(data, display)
+        data = _gunzip(data, display, limit)
     text = decode(data, display)
     return html_to_text(text, display) if kind == "html" else text
 
 
 @functools.lru_cache(maxsize=16)
 def _file_text(
-    path: str, display: str, kind: Literal["text", "html"], size: int, checksum: int
+    path: str,
+    display: str,
+    kind: Literal["text", "html"],
+    size: int,
+    checksum: int,
+    limit: int = MAX_DOCUMENT_BYTES,
 ) -> str:
     """A :class:`FileDocument`'s text, read again; the last few read are kept.
 
@@ -407,10 +590,16 @@ def _file_text(
     Raises:
         InputError: The file cannot be read, or its bytes are not those checked.
     """
-    data = _bytes_of(path, display)
+    try:
+        with _opened(path, display, named=False) as (file, _):
+            data = _read_up_to(file, size + 1)
+    except InputError:
+        raise
+    except OSError as error:
+        raise InputError(display, _reason(error, path)) from None
     if len(data) != size or zlib.crc32(data) != checksum:
         raise InputError(display, "changed while it was being scanned; scan it again")
-    return _text_of(data, display, _type_of(path)[0], kind)
+    return _text_of(data, display, _type_of(path)[0], kind, limit)
 
 
 def _type_of(path: str) -> tuple[bool, str]:
@@ -429,11 +618,16 @@ def _suffixes(name: str) -> list[str]:
     return [f".{suffix.lower()}" for suffix in name.lstrip(".").split(".")[1:]]
 
 
-def _gunzip(data: bytes, path: str) -> bytes:
+def _gunzip(data: bytes, path: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """Decompressed gzip data, at most ``limit`` bytes of it: a bomb is never inflated."""
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+            inflated = unpacked.read(limit + 1)
     except (OSError, EOFError, zlib.error) as error:
         raise InputError(path, f"not a valid gzip file ({error})") from None
+    if len(inflated) > limit:
+        raise InputError(path, _too_large("inflates to more than", limit))
+    return inflated
 
 
 def decode(data: bytes, path: str) -> str:
@@ -471,18 +665,106 @@ def decode(data: bytes, path: str) -> str:
     raise InputError(path, f"not valid UTF-8 ({where}) and no encoding detected")
 
 
-def _records(
-    path: str, text: str, mtime: float | None, digest: str | None = None
-) -> Iterator[Document | InputError]:
-    """The documents of JSONL text, one per line, and an error for each bad line."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+# A JSONL line: its text or bytes, None for one past the size limit, or an error that
+# ends the lines (the rest of the file cannot be read).
+_Line = str | bytes | None | InputError
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _stdin_lines(stdin: IO[str] | IO[bytes] | None, limit: int) -> Iterator[_Line]:
+    """The JSONL lines of standard input: its bytes when it has them, as a file's."""
+    source = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
+    if source is None:  # no standard input at all (a process started without one)
+        return iter([InputError(STDIN, "standard input is not open")])
+    if isinstance(source.read(0), str):
+        text = cast(IO[str], source)
+        return _capped_lines(text.readline, "\n", "\r", limit)
+    return _jsonl_lines(cast(BinaryIO, source), STDIN, False, limit)
+
+
+def _jsonl_lines(source: BinaryIO, display: str, compressed: bool, limit: int) -> Iterator[_Line]:
+    """The lines of a JSONL file, read as they come (decompressed as they come)."""
+    try:
+        with contextlib.ExitStack() as stack:
+            stream: BinaryIO = source
+            if compressed:
+                stream = cast(BinaryIO, stack.enter_context(gzip.GzipFile(fileobj=source)))
+            if not hasattr(stream, "peek"):
+                buffered = io.BufferedReader(cast(io.RawIOBase, stream))
+                stack.callback(buffered.detach)
+                stream = cast(BinaryIO, buffered)
+            head: bytes = cast(io.BufferedReader, stream).peek(8192)
+            if head.startswith(_UTF16_MARKS):
+                text = io.TextIOWrapper(stream, encoding="utf-16", newline="\n")
+                stack.callback(text.detach)  # never closes standard input
+                yield from _capped_lines(text.readline, "\n", "\r", limit)
+            elif b"\x00" in head[:8192]:
+                yield InputError(display, "binary file (contains NUL bytes), not text")
+            else:
+                yield from _capped_lines(stream.readline, b"\n", b"\r", limit)
+    except UnicodeDecodeError:
+        yield InputError(display, "binary file (not valid UTF-16 after its mark)")
+    except (OSError, EOFError, zlib.error) as error:
+        # A read that failed has an errno; bad gzip data (gzip.BadGzipFile, a stream cut
+        # short, a corrupt block) has none.
+        if isinstance(error, OSError) and error.errno is not None:
+            yield InputError(display, _reason(error))
+        else:
+            yield InputError(display, f"not a valid gzip file ({error})")
+
+
+def _capped_lines(
+    readline: Callable[[int], AnyStr], newline: AnyStr, carriage: AnyStr, limit: int
+) -> Iterator[AnyStr | None]:
+    """Lines ended by ``newline`` only, without it or a ``carriage`` return before it.
+
+    A line longer than ``limit`` (bytes, or characters for text) is ``None``, and is
+    skipped without being held whole.
+    """
+    while line := readline(limit + 2):
+        if line.endswith(newline):
+            line = line[: -len(newline)]
+        elif len(line) > limit + 1:  # no end within the limit: skip to the line's end
+            while (rest := readline(_CHUNK)) and not rest.endswith(newline):
+                pass
+            yield None
             continue
+        line = line.removesuffix(carriage)
+        yield None if len(line) > limit else line
+
+
+def _records(
+    path: str, lines: Iterable[_Line], mtime: float | None, limit: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Document | InputError]:
+    """The documents of JSONL lines, one per line, and an error for each bad line."""
+    for number, line in enumerate(lines, start=1):
         where = f"{path}:{number}"
+        if isinstance(line, InputError):
+            yield line
+            return
+        if line is None:
+            yield InputError(where, _too_large("record larger than", limit))
+            continue
         try:
-            record = json.loads(line)
+            text = _line_text(line, where, number == 1)
+        except InputError as error:
+            yield error
+            continue
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
         except json.JSONDecodeError as error:
             yield InputError(where, f"not valid JSON ({error.msg})")
+            continue
+        except RecursionError:
+            yield InputError(where, "JSON nested too deeply to read")
+            continue
+        except ValueError:  # an integer past sys.get_int_max_str_digits()
+            digits = sys.get_int_max_str_digits()
+            yield InputError(where, f"a JSON number of more than {digits:,} digits")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield InputError(where, 'expected an object with a string "text"')
@@ -491,6 +773,33 @@ def _records(
         if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
             yield InputError(where, '"id" must be a string or an integer')
             continue
-        yield Document(
-            id=str(record_id), text=record["text"], path=path, mtime=mtime, digest=digest
+        # Only a \ud800-\udfff escape can give a lone surrogate: look for one first.
+        problem = _ESCAPED_SURROGATE.search(text) and (
+            _lone_surrogate(record_id, "id") or _lone_surrogate(record["text"], "text")
         )
+        if problem:
+            yield InputError(where, problem)
+            continue
+        yield Document(id=str(record_id), text=record["text"], path=path, mtime=mtime)
+
+
+def _line_text(line: str | bytes, where: str, first: bool) -> str:
+    """A JSONL line's text: UTF-8 (a first line's byte-order mark dropped), else detected."""
+    if isinstance(line, str):
+        return line
+    if first:
+        line = line.removeprefix(codecs.BOM_UTF8)
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode(line, where)
+
+
+def _lone_surrogate(value: object, name: str) -> str | None:
+    r"""Why a JSON string is not text: a ``\ud800`` escape not part of a pair, or ``None``."""
+    found = _SURROGATE.search(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return (
+        f'"{name}" holds a lone surrogate (U+{ord(found.group()):04X}), which is not valid Unicode'
+    )
