@@ -13,7 +13,7 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +128,7 @@ def read_documents(
     stdin: IO[str] | None = None,
     jobs: int = 1,
     stream: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
@@ -149,6 +150,8 @@ def read_documents(
         stream: Check each file (not JSONL files or standard input) and give it as a
             :class:`FileDocument`, whose text is read again whenever it is needed, instead
             of holding the texts in memory. The documents and errors are the same.
+        progress: Called as ``progress("reading", done, total)`` as inputs are read
+            (files, and each JSONL file or standard input as one).
 
     Raises:
         ConfigError: ``jobs`` is less than 1.
@@ -169,7 +172,7 @@ def read_documents(
     seen: set[str] = set()
     files: set[str] = set()
     real_folders: dict[str, str] = {}
-    for found in _load(inputs, jobs, stream):
+    for found in _load(inputs, jobs, stream, progress):
         if isinstance(found, InputError):
             result.errors.append(found)
             continue
@@ -198,7 +201,10 @@ _FILES_PER_TASK = 16
 
 
 def _load(
-    inputs: Sequence[_Input], jobs: int, stream: bool = False
+    inputs: Sequence[_Input],
+    jobs: int,
+    stream: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[Document | InputError]:
     """What the inputs hold, in order.
 
@@ -223,12 +229,14 @@ def _load(
             )
         else:
             extracted = (_read_file(path, display, stream) for path, display in pages)
-        for item, is_html in zip(inputs, html, strict=True):
+        for number, (item, is_html) in enumerate(zip(inputs, html, strict=True), 1):
             if not isinstance(item, tuple):
                 yield from item
-                continue
-            path, display = item
-            yield from next(extracted) if is_html else _read_file(path, display, stream)
+            else:
+                path, display = item
+                yield from next(extracted) if is_html else _read_file(path, display, stream)
+            if progress:
+                progress("reading", number, len(inputs))
 
 
 def _read_files(files: Sequence[tuple[str, str]], stream: bool = False) -> list[_Found]:
