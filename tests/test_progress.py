@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import re
 import subprocess
 import sys
@@ -16,21 +15,9 @@ from neardup import find_duplicates, read_documents
 from neardup.html_report import scan_to_html
 from neardup.report import scan_to_text
 
+from .conftest import write_corpus
+
 STAGES = ["reading", "learning boilerplate", "sketching", "finding candidates", "verifying"]
-
-
-def write_corpus(folder: Path, stories: int = 150) -> None:
-    """``stories`` different stories, each in two files (the copy with its last word changed)."""
-    chance = random.Random(7)
-    vocabulary = [
-        f"{chance.choice('bcdfgklmnprst')}{chance.choice('aeiou')}{n}" for n in range(3000)
-    ]
-    folder.mkdir()
-    for number in range(stories):
-        words = [chance.choice(vocabulary) for _ in range(70)]
-        story = " ".join(words[:35]) + ".\n\n" + " ".join(words[35:]) + "."
-        (folder / f"story{number:03}a.txt").write_text(story, encoding="utf-8")
-        (folder / f"story{number:03}b.txt").write_text(story[:-1] + " too.", encoding="utf-8")
 
 
 class Recorder:

@@ -42,7 +42,10 @@ del { background: #f7c1c1; text-decoration: line-through; }
 ins { background: #b9e6c0; text-decoration: none; }
 .same { color: #2d6a35; }
 .errors li { color: #a11; }
-.index { border-collapse: collapse; margin: .5rem 0 1rem; }
+.index { border-collapse: collapse; margin: .5rem 0 1rem; table-layout: fixed; }
+.index td:first-child { width: 5rem; } .index td:nth-child(2) { width: 5rem; }
+/* Sections off screen are not laid out until scrolled to: a page of 10,000 stays quick. */
+section.cluster { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .index td, .index th { padding: .1rem .8rem .1rem 0; text-align: left; }
 #filter { font: inherit; padding: .25rem .4rem; width: 24rem; max-width: 100%; }
 details.pair > summary { cursor: pointer; margin: .6rem 0 .2rem; font-weight: 600; }
@@ -69,14 +72,17 @@ _SCRIPT = """
   document.querySelectorAll("details.pair[open]").forEach(render);
   var filter = document.getElementById("filter");
   if (!filter) { return; }
-  var entries = Array.prototype.map.call(
-    document.querySelectorAll("#index tr[data-cluster]"),
-    function (row) {
-      var section = document.getElementById("cluster-" + row.dataset.cluster);
-      var names = section.querySelector("table.members").textContent.toLowerCase();
-      return {row: row, section: section, names: names};
-    });
+  var entries = null;  // each cluster's index row, section and article ids, on first use
   filter.addEventListener("input", function () {
+    if (entries === null) {
+      entries = Array.prototype.map.call(
+        document.querySelectorAll("#index tr[data-cluster]"),
+        function (row) {
+          var section = document.getElementById("cluster-" + row.dataset.cluster);
+          var names = section.querySelector("table.members").textContent.toLowerCase();
+          return {row: row, section: section, names: names};
+        });
+    }
     var query = filter.value.trim().toLowerCase();
     var count = 0;
     entries.forEach(function (entry) {
@@ -156,8 +162,13 @@ def scan_to_html(
         parts.append('<h2>Inputs that could not be read</h2><ul class="errors">')
         parts.extend(f"<li>{escape(shown(e.path))}: {escape(shown(e.reason))}</li>" for e in errors)
         parts.append("</ul>")
-    # Inside <script>, "<" must not start a tag: JSON writes it as \u003c.
-    embedded = json.dumps(pair_rows, ensure_ascii=False).replace("<", "\\u003c")
+    # Inside <script>, only "</" (as in "</script>") and "<!--" could end the data early:
+    # JSON may write "/" as "\/" and "!" as "\u0021", and the data reads the same.
+    embedded = (
+        json.dumps(pair_rows, ensure_ascii=False)
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\u0021--")
+    )
     parts.append(f'<script type="application/json" id="neardup-diffs">{embedded}</script>')
     parts.append(f"<script>{_SCRIPT}</script>")
     parts.append(f"<footer><p>neardup {escape(__version__)}</p></footer></body></html>")
