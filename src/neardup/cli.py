@@ -175,20 +175,23 @@ def _find(
     _report_errors(read.errors)
     if options["verbose"]:
         logging.basicConfig(level=logging.INFO, format="neardup: %(message)s", stream=sys.stderr)
-    with _exit_on_trouble():
+    with _exit_on_trouble(progress):
         result = find_duplicates(read.documents, config, jobs=options["jobs"], progress=progress)
     return result, read
 
 
 @contextlib.contextmanager
-def _exit_on_trouble() -> Iterator[None]:
+def _exit_on_trouble(progress: _ProgressLine | None = None) -> Iterator[None]:
     """Exit with :data:`EXIT_TROUBLE`, printing the :class:`NeardupError` met inside.
 
-    Such as a bad setting, or a file that changed during a streamed scan.
+    Such as a bad setting, or a file that changed during a streamed scan. The progress
+    line, if any, is erased first.
     """
     try:
         yield
     except NeardupError as problem:
+        if progress is not None:
+            progress.clear()
         _error(problem)
         sys.exit(EXIT_TROUBLE)
 
@@ -304,7 +307,7 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
     progress = _ProgressLine.for_options(options)
     result, read = _find(paths, options, progress)
     # Reports read the copies' texts (again, in a streamed scan): all is read first.
-    with _exit_on_trouble():
+    with _exit_on_trouble(progress):
         if output_format == "json":
             output = dumps(scan_to_dict(result, read.errors, diffs=diffs, progress=progress))
             output += "\n"

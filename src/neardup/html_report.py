@@ -140,6 +140,10 @@ def scan_to_html(
         parts.append('<p class="same">No near-duplicates found.</p>')
     else:
         parts.extend(_index(result.clusters))
+        parts.append(
+            "<noscript><p>The differences and the filter need JavaScript; "
+            "<code>neardup scan --diffs</code> prints the differences as text.</p></noscript>"
+        )
     pair_rows: list[str] = []
     differing = sum(len(cluster.members) - 1 for cluster in result.clusters)
     open_all = differing <= OPEN_PAIRS
