@@ -279,7 +279,7 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
 
 #: The legend under a text report's clusters.
 LEGEND = (
-    "legend: PATH#N = the N-th article of a split page; [start, end) = its characters in "
+    "legend: #N = N-th article of a split page; [start, end) = its characters in "
     "the file; verified = candidate pairs confirmed as copies"
 )
 #: What to do next, under a text report that found clusters.
