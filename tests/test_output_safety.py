@@ -99,6 +99,16 @@ def test_a_name_that_is_not_utf8_is_shown_as_its_bytes(latin1_folder: Path) -> N
     assert r"caf\xe9.txt" in result.stdout
 
 
+def test_an_error_about_a_name_that_is_not_utf8(latin1_folder: Path) -> None:
+    with open(os.fsencode(latin1_folder) + b"/bad\xe9.txt", "wb") as handle:
+        handle.write(b"\x00\x01 binary")
+    result = CliRunner().invoke(cli, ["scan", str(latin1_folder), "--format", "json"])
+    assert result.exit_code == 2, result.exception  # not an encoding error's traceback
+    assert "neardup: error: bad\\xe9.txt: binary file" in result.stderr
+    [error] = json.loads(result.stdout_bytes.decode("utf-8"))["errors"]
+    assert os.fsencode(error["path"]) == b"bad\xe9.txt"
+
+
 @pytest.mark.parametrize("output_format", ["json", "jsonl", "html"])
 def test_machine_outputs_stay_valid_utf8(latin1_folder: Path, output_format: str) -> None:
     result = CliRunner().invoke(
