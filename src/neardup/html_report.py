@@ -44,6 +44,8 @@ ins { background: #b9e6c0; text-decoration: none; }
 .errors li { color: #a11; }
 .index { border-collapse: collapse; margin: .5rem 0 1rem; table-layout: fixed; }
 .index td:first-child { width: 5rem; } .index td:nth-child(2) { width: 5rem; }
+/* A long index scrolls in its own box, so the clusters start within the first screen. */
+.index-list { max-height: 50vh; overflow-y: auto; border-bottom: 1px solid #e3e3e8; }
 /* Sections off screen are not laid out until scrolled to: a page of 10,000 stays quick. */
 section.cluster { content-visibility: auto; contain-intrinsic-size: auto 14rem; }
 .index td, .index th { padding: .1rem .8rem .1rem 0; text-align: left; }
@@ -185,7 +187,8 @@ def _index(clusters: Sequence[Cluster]) -> list[str]:
         '<nav id="index"><h2>Clusters</h2>',
         '<p><input id="filter" type="search" placeholder="Filter by article id" '
         'aria-label="Filter clusters by article id"> <span id="filter-count"></span></p>',
-        '<table class="index"><tr><th>cluster</th><th>copies</th><th>kept article</th></tr>',
+        '<div class="index-list"><table class="index">',
+        "<tr><th>cluster</th><th>copies</th><th>kept article</th></tr>",
     ]
     parts.extend(
         f'<tr data-cluster="{index}"><td class="num"><a href="#cluster-{index}">{index + 1:,}'
@@ -194,7 +197,7 @@ def _index(clusters: Sequence[Cluster]) -> list[str]:
         "</tr>"
         for index, cluster in enumerate(clusters)
     )
-    parts.append("</table></nav>")
+    parts.append("</table></div></nav>")
     return parts
 
 
