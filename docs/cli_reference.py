@@ -20,7 +20,9 @@ Results go to stdout; errors, progress (on a terminal only, off with `-q`) and l
 (`-v`) to stderr. Settings can also come from `neardup.toml` or `pyproject.toml`
 `[tool.neardup]`, found from the working directory upward; flags win over the file, the
 file over the defaults (`neardup config` shows which is which). `NO_COLOR` turns colour
-off.
+off. When stdout is a pipe that closes early (`neardup strip page.txt | head -1`), the
+command ends quietly, killed by SIGPIPE as `cat` would be (status 141 in a shell), with no
+message.
 
 | command | exit codes |
 |---|---|

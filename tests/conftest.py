@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import random
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,17 @@ def helsinki_rows() -> list[Any]:
     """
     rows: list[Any] = importlib.import_module("benchmarks._corpora").load_helsinki()
     return rows
+
+
+def write_corpus(folder: Path, stories: int = 150) -> None:
+    """``stories`` different stories, each in two files (the copy with its last word changed)."""
+    chance = random.Random(7)
+    vocabulary = [
+        f"{chance.choice('bcdfgklmnprst')}{chance.choice('aeiou')}{n}" for n in range(3000)
+    ]
+    folder.mkdir()
+    for number in range(stories):
+        words = [chance.choice(vocabulary) for _ in range(70)]
+        story = " ".join(words[:35]) + ".\n\n" + " ".join(words[35:]) + "."
+        (folder / f"story{number:03}a.txt").write_text(story, encoding="utf-8")
+        (folder / f"story{number:03}b.txt").write_text(story[:-1] + " too.", encoding="utf-8")

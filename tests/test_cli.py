@@ -114,8 +114,9 @@ def test_text_report_lists_keep_then_copies(seeds_dir: Path) -> None:
     assert lines[1].split()[:2] == ["keep", SEED_A]
     assert lines[2].split()[:2] == ["copy", f"{SEED_B}#0"]
     assert "jaccard 1.00" in lines[2]
-    assert lines[-1].startswith("2 documents, 5 articles, ")
-    assert lines[-1].endswith(" 1 verified, 1 cluster")
+    summary = lines[-3]  # then the legend and the next step
+    assert summary.startswith("2 documents, 5 articles, ")
+    assert summary.endswith(" 1 verified, 1 cluster")
 
 
 def test_unreadable_input_is_listed_and_exits_2(seeds_dir: Path) -> None:

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
 import multiprocessing
+import re
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import neardup.html
 from neardup import find_duplicates, read_documents
 from neardup.cli import cli
 
@@ -59,20 +61,41 @@ def test_html_copy_clusters_with_the_plain_text_copy(tmp_path: Path) -> None:
     assert result.clusters[0].members[1].jaccard > 0.9
 
 
-def test_without_the_html_extra_the_error_names_it(
+def test_trafilatura_is_installed_with_neardup_not_only_with_an_extra() -> None:
+    # `pip install .` and `pipx install .` install no extra, and the default --include
+    # reads *.html: HTML extraction must come with the plain install.
+    plain = [
+        requirement.split(";")[0]
+        for requirement in importlib.metadata.requires("neardup") or []
+        if "extra ==" not in requirement
+    ]
+    names = {re.split(r"[<>=!~ \[]", requirement)[0].lower() for requirement in plain}
+    assert {"trafilatura", "lxml-html-clean"} <= names
+
+
+def test_a_broken_trafilatura_import_reports_the_real_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(neardup.html, "_trafilatura", lambda: None)
+    # lxml >= 5.2 without its html_clean part: trafilatura (through justext) fails to
+    # import. The error must say so, not send the user to an extra they have.
+    for name in [*sys.modules]:
+        if name.split(".")[0] in ("trafilatura", "justext") or name == "lxml.html.clean":
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)
     (tmp_path / "page.html").write_text(story_page(), encoding="utf-8")
     (tmp_path / "note.txt").write_text("plain text still reads", encoding="utf-8")
     read = read_documents([tmp_path])
     assert [d.id for d in read.documents] == ["note.txt"]
-    assert [(e.path, e.reason) for e in read.errors] == [
-        ("page.html", "install the html extra to read HTML: pip install 'neardup[html]'")
-    ]
+    [error] = read.errors
+    assert error.path == "page.html"
+    assert error.reason.startswith("cannot read HTML: importing trafilatura failed: ")
+    assert "lxml_html_clean" in error.reason
+    assert "neardup[html]" not in error.reason
     result = CliRunner().invoke(cli, ["scan", str(tmp_path)])
     assert result.exit_code == 2
-    assert "pip install 'neardup[html]'" in result.stderr
+    assert "neardup: error: page.html: cannot read HTML: importing trafilatura failed" in (
+        result.stderr
+    )
 
 
 def test_broken_gzip_is_an_error_naming_the_file(tmp_path: Path) -> None:

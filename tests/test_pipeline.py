@@ -293,7 +293,7 @@ def test_nested_and_failed_scans_leave_the_garbage_collector_as_they_found_it() 
         with pipeline._collector_paused() as inner:
             assert inner == collect is True
         assert not gc.isenabled()
-        with pytest.raises(RuntimeError, match="sketched"):
+        with pytest.raises(RuntimeError, match="learning boilerplate"):
             find_duplicates(documents, progress=fail)
         assert not gc.isenabled()
     assert gc.isenabled()

@@ -10,7 +10,9 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +34,7 @@ from neardup.report import (
     explain_lines,
     scan_to_dict,
     scan_to_text,
+    shown,
 )
 from neardup.segment import Article, split_articles
 from neardup.settings import READING_KEYS, find_settings
@@ -159,10 +162,14 @@ def _max_document_bytes_option() -> Callable[[F], F]:
 
 
 def _find(
-    paths: tuple[str, ...], options: dict[str, Any], skip: Sequence[Path] = ()
+    paths: tuple[str, ...],
+    options: dict[str, Any],
+    progress: _ProgressLine | None = None,
+    skip: Sequence[Path] = (),
 ) -> tuple[DedupResult, ReadResult]:
     """Read PATHS and find duplicates with the options' settings; errors go to stderr.
 
+    The progress line, if any, is left showing the last stage (see :class:`_ProgressLine`).
     Folders in ``skip`` (by identity) are not read.
     """
     try:
@@ -179,35 +186,73 @@ def _find(
         stream=options["stream"],
         skip=skip,
         max_document_bytes=config.max_document_bytes,
+        progress=progress,
     )
-    for input_error in read.errors:
-        click.echo(f"neardup: error: {input_error}", err=True)
+    if progress is not None:
+        progress.clear()
+    _report_errors(read.errors)
     if options["verbose"]:
         logging.basicConfig(level=logging.INFO, format="neardup: %(message)s", stream=sys.stderr)
-    progress = None if options["quiet"] or not sys.stderr.isatty() else _show_progress
-    with _exit_on_trouble():
+    with _exit_on_trouble(progress):
         result = find_duplicates(read.documents, config, jobs=options["jobs"], progress=progress)
-    if progress is not None:
-        click.echo("\r\x1b[K", err=True, nl=False)
     return result, read
 
 
 @contextlib.contextmanager
-def _exit_on_trouble() -> Iterator[None]:
+def _exit_on_trouble(progress: _ProgressLine | None = None) -> Iterator[None]:
     """Exit with :data:`EXIT_TROUBLE`, printing the :class:`NeardupError` met inside.
 
-    Such as a bad setting, or a file that changed during a streamed scan.
+    Such as a bad setting, or a file that changed during a streamed scan. The progress
+    line, if any, is erased first.
     """
     try:
         yield
     except NeardupError as problem:
-        click.echo(f"neardup: error: {problem}", err=True)
+        if progress is not None:
+            progress.clear()
+        _error(problem)
         sys.exit(EXIT_TROUBLE)
 
 
-def _show_progress(stage: str, done: int, total: int) -> None:
-    """One line on stderr, redrawn in place (only shown on a terminal)."""
-    click.echo(f"\rneardup: {stage} {done:,}/{total:,}\x1b[K", err=True, nl=False)
+def _error(problem: Exception | str) -> None:
+    """``neardup: error: ...`` on stderr, with any name in it shown safely."""
+    click.echo(f"neardup: error: {shown(str(problem))}", err=True)
+
+
+def _report_errors(errors: Sequence[InputError]) -> None:
+    for input_error in errors:
+        _error(input_error)
+
+
+class _ProgressLine:
+    """One line on stderr, ``neardup: STAGE DONE/TOTAL``, redrawn in place.
+
+    A stage's first and last counts are always drawn; counts between them at most
+    :attr:`INTERVAL` seconds apart, so a stage of many small steps costs little.
+    """
+
+    INTERVAL = 0.1
+
+    def __init__(self) -> None:
+        self._stage = ""
+        self._drawn_at = 0.0
+
+    @classmethod
+    def for_options(cls, options: dict[str, Any]) -> _ProgressLine | None:
+        """A progress line, or ``None`` with ``--quiet`` or when stderr is no terminal."""
+        return None if options["quiet"] or not sys.stderr.isatty() else cls()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self._stage and done < total and now - self._drawn_at < self.INTERVAL:
+            return
+        self._stage, self._drawn_at = stage, now
+        click.echo(f"\rneardup: {stage} {done:,}/{total:,}\x1b[K", err=True, nl=False)
+
+    def clear(self) -> None:
+        """Erase the line (before other messages, and at the end)."""
+        click.echo("\r\x1b[K", err=True, nl=False)
+        self._stage = ""
 
 
 def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
@@ -278,18 +323,22 @@ def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any
     PATHS are files, folders (read recursively) or JSONL files of {"id", "text"}
     records; "-" reads JSONL from standard input.
     """
-    result, read = _find(paths, options)
+    progress = _ProgressLine.for_options(options)
+    result, read = _find(paths, options, progress)
     # Reports read the copies' texts (again, in a streamed scan): all is read first.
-    with _exit_on_trouble():
+    with _exit_on_trouble(progress):
         if output_format == "json":
-            output = dumps(scan_to_dict(result, read.errors, diffs=diffs)) + "\n"
+            output = dumps(scan_to_dict(result, read.errors, diffs=diffs, progress=progress))
+            output += "\n"
         elif output_format == "jsonl":
-            clusters = scan_to_dict(result, read.errors, diffs=diffs)["clusters"]
-            output = "".join(json.dumps(cluster, ensure_ascii=False) + "\n" for cluster in clusters)
+            document = scan_to_dict(result, read.errors, diffs=diffs, progress=progress)
+            output = "".join(dumps(cluster, indent=None) + "\n" for cluster in document["clusters"])
         elif output_format == "html":
-            output = scan_to_html(result, read.errors)
+            output = scan_to_html(result, read.errors, progress=progress)
         else:
-            output = scan_to_text(result, read.errors, diffs=diffs)
+            output = scan_to_text(result, read.errors, diffs=diffs, progress=progress)
+    if progress is not None:
+        progress.clear()
     click.echo(output, nl=False)
     if read.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
@@ -347,8 +396,7 @@ def strip(
         exclude=exclude,
         max_document_bytes=config.max_document_bytes,
     )
-    for input_error in read.errors:
-        click.echo(f"neardup: error: {input_error}", err=True)
+    _report_errors(read.errors)
     stripped = strip_documents(read.documents, config)
     several = len(stripped) > 1
     for document, text, dropped in stripped:
@@ -359,10 +407,10 @@ def strip(
                 "text": text,
                 "dropped": [{"span": list(item.span), "reason": item.reason} for item in dropped],
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(dumps(record, indent=None))
             continue
         if several:
-            click.echo(f"==> {document.id} <==")
+            click.echo(f"==> {shown(document.id)} <==")
         click.echo(explain_lines(document.text, dropped) if explain else text)
     if read.errors and not keep_going:
         sys.exit(EXIT_TROUBLE)
@@ -397,7 +445,7 @@ def config_command(output_format: str, **options: Any) -> None:
         return
     width = max(len(name) for name in merged)
     for name, (value, source) in merged.items():
-        click.echo(f"{name:<{width}} = {json.dumps(value)}  ({source})")
+        click.echo(f"{name:<{width}} = {json.dumps(value)}  ({shown(source)})")
 
 
 @cli.command()
@@ -460,7 +508,11 @@ def dedup(
         decided = journal.load() if journal is not None else None
         errors: list[InputError] = []
         if decided is None:
-            result, read = _find(paths, options, skip=[target] if target is not None else [])
+            progress = _ProgressLine.for_options(options)
+            skipped = [target] if target is not None else []
+            result, read = _find(paths, options, progress, skip=skipped)
+            if progress is not None:
+                progress.clear()
             decided, errors = actions.plan(result), read.errors
             if journal is not None:
                 journal.save(decided)
@@ -471,7 +523,7 @@ def dedup(
                 err=True,
             )
         for name in decided.untouchable:
-            click.echo(f"neardup: cannot act on {name}: it has no file of its own", err=True)
+            click.echo(f"neardup: cannot act on {shown(name)}: it has no file of its own", err=True)
         if out is not None:
             outcomes = list(_report(actions.copy_kept(decided, out), decided, output_format))
         elif move_to is not None:
@@ -536,11 +588,11 @@ def _copies_text(item: actions.Redundant) -> str:
     if len(item.copies) == 1:
         copy = item.copies[0]
         return (
-            f"near-duplicate of {copy.kept}, jaccard {copy.jaccard:.2f}, "
+            f"near-duplicate of {shown(copy.kept)}, jaccard {copy.jaccard:.2f}, "
             f"containment {copy.containment:.2f}"
         )
     parts = "; ".join(
-        f"{copy.article} in {copy.kept} (jaccard {copy.jaccard:.2f}, "
+        f"{shown(copy.article)} in {shown(copy.kept)} (jaccard {copy.jaccard:.2f}, "
         f"containment {copy.containment:.2f})"
         for copy in item.copies
     )
@@ -576,9 +628,11 @@ def _dry_run(decided: actions.Plan, output_format: str) -> None:
     for item in decided.redundant:
         target = str(Path("dupes") / item.relative)
         if output_format == "jsonl":
-            click.echo(json.dumps(_plan_record(item, "move", "planned", target)))
+            click.echo(dumps(_plan_record(item, "move", "planned", target), indent=None))
         else:
-            click.echo(f"would move {item.document} -> {target} ({_copies_text(item)})")
+            click.echo(
+                f"would move {shown(item.document)} -> {shown(target)} ({_copies_text(item)})"
+            )
     if output_format == "text":
         click.echo(
             f"{len(decided.redundant):,} of {len(decided.redundant) + len(decided.kept):,} "
@@ -592,31 +646,32 @@ def _report(
     verbs = {"move": "moved", "delete": "deleted", "copy": "copied"}
     by_file = {item.file: item for item in decided.redundant}
     for outcome in outcomes:
-        arrow = f" -> {outcome.target}" if outcome.target else ""
+        arrow = f" -> {shown(outcome.target)}" if outcome.target else ""
         item = by_file.get(outcome.source)
         if output_format == "jsonl" and item is not None:
             record = _plan_record(
                 item, outcome.kind, outcome.status, outcome.target, outcome.detail
             )
-            click.echo(json.dumps(record))
+            click.echo(dumps(record, indent=None))
         elif output_format == "jsonl":
             click.echo(
-                json.dumps(
+                dumps(
                     {
                         "action": outcome.kind,
                         "status": outcome.status,
                         "file": outcome.source,
                         "target": outcome.target,
                         "detail": outcome.detail,
-                    }
+                    },
+                    indent=None,
                 )
             )
         elif outcome.status == "done":
-            click.echo(f"{verbs[outcome.kind]} {outcome.source}{arrow}")
+            click.echo(f"{verbs[outcome.kind]} {shown(outcome.source)}{arrow}")
         elif outcome.status == "skipped":
-            click.echo(f"skipped {outcome.source}{arrow} ({outcome.detail})")
+            click.echo(f"skipped {shown(outcome.source)}{arrow} ({shown(outcome.detail)})")
         if outcome.status == "failed":
-            click.echo(f"neardup: error: {outcome.source}: {outcome.detail}", err=True)
+            _error(f"{outcome.source}: {outcome.detail}")
         sys.stdout.flush()
         yield outcome
 
@@ -636,7 +691,7 @@ def diff_command(first: str, second: str, output_format: str, raw: bool, context
     try:
         article_a, article_b = resolve_article(first), resolve_article(second)
     except NeardupError as problem:
-        click.echo(f"neardup: error: {problem}", err=True)
+        _error(problem)
         sys.exit(EXIT_TROUBLE)
     result = diff(article_a, article_b, raw=raw, a_name=first, b_name=second)
     if output_format == "json":
@@ -650,11 +705,13 @@ def resolve_article(name: str) -> Article:
     """The article a ``diff`` argument names: a file, or ``PATH#K`` for a page's K-th article.
 
     Raises:
-        InputError: The file cannot be read, or the page has no article K.
+        InputError: The file cannot be read or is a folder, or the page has no article K.
     """
     path, _, segment = name.rpartition("#")
     if not (path and segment.isdigit() and not os.path.exists(name)):
         path, segment = name, ""
+    if os.path.isdir(path):
+        raise InputError(name, "is a folder: diff compares two files or two article ids")
     read = read_documents([path])
     if read.errors:
         raise read.errors[0]
@@ -687,5 +744,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A closed pipe on stdout (``neardup strip ... | head -1``) ends the command quietly,
+    killed by SIGPIPE as ``cat`` or ``grep`` would be (status 141 in a shell), rather
+    than with a message or an exit status that means something else.
+    """
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

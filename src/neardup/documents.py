@@ -143,6 +143,7 @@ def read_documents(
     stream: bool = False,
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
     skip: Sequence[str | os.PathLike[str]] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReadResult:
     """Read documents from files, folders, JSONL files and standard input.
 
@@ -175,6 +176,8 @@ def read_documents(
             and is never read (or decompressed) past the limit.
         skip: Folders not to read inside the folders given, by identity (the folder
             itself, by whatever path it is reached; not by name): a ``dedup`` target.
+        progress: Called as ``progress("reading", done, total)`` as inputs are read
+            (files, and each JSONL file or standard input as one).
 
     Raises:
         ConfigError: ``jobs`` or ``max_document_bytes`` is less than 1.
@@ -199,7 +202,7 @@ def read_documents(
     seen: set[str] = set()
     files: set[str | tuple[int, int]] = set()
     real_folders: dict[str, str] = {}
-    for found in _load(inputs, jobs, stream, limit):
+    for found in _load(inputs, jobs, stream, limit, progress):
         if isinstance(found, InputError):
             result.errors.append(found)
             continue
@@ -245,7 +248,11 @@ _CHUNK = 1 << 20
 
 
 def _load(
-    inputs: Sequence[_Input], jobs: int, stream: bool = False, limit: int = MAX_DOCUMENT_BYTES
+    inputs: Sequence[_Input],
+    jobs: int,
+    stream: bool = False,
+    limit: int = MAX_DOCUMENT_BYTES,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[Document | InputError]:
     """What the inputs hold, in order.
 
@@ -270,12 +277,14 @@ def _load(
             )
         else:
             extracted = (_read_file(path, display, stream, limit) for path, display in pages)
-        for item, is_html in zip(inputs, html, strict=True):
+        for number, (item, is_html) in enumerate(zip(inputs, html, strict=True), 1):
             if not isinstance(item, tuple):
                 yield from item
-                continue
-            path, display = item
-            yield from next(extracted) if is_html else _read_file(path, display, stream, limit)
+            else:
+                path, display = item
+                yield from next(extracted) if is_html else _read_file(path, display, stream, limit)
+            if progress:
+                progress("reading", number, len(inputs))
 
 
 def _read_files(

@@ -1,4 +1,4 @@
-"""Main text from HTML pages, with trafilatura (the ``html`` extra).
+"""Main text from HTML pages, with trafilatura (a dependency of neardup).
 
 trafilatura scores best among open extractors on the Article Extraction Benchmark (F1
 0.958 published upstream); neardup runs its plain-text cleaning on the result, so HTML
@@ -12,14 +12,16 @@ from typing import Any
 from neardup.errors import InputError
 
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
-INSTALL_HINT = "install the html extra to read HTML: pip install 'neardup[html]'"
 
 
 def _trafilatura() -> Any:
-    try:
-        import trafilatura
-    except ImportError:
-        return None
+    """trafilatura, imported on first use (it takes a second and most scans need none).
+
+    Raises:
+        ImportError: It, or a library it needs, cannot be imported.
+    """
+    import trafilatura
+
     return trafilatura
 
 
@@ -34,11 +36,16 @@ def html_to_text(html: str, path: str = "<html>") -> str:
         The extracted text; empty when the page holds no main text.
 
     Raises:
-        InputError: trafilatura is not installed.
+        InputError: trafilatura cannot be imported (the message gives Python's reason,
+            such as lxml installed without its html_clean part).
     """
-    trafilatura = _trafilatura()
-    if trafilatura is None:
-        raise InputError(path, INSTALL_HINT)
+    try:
+        trafilatura = _trafilatura()
+    except ImportError as broken:
+        reason = " ".join(str(broken).split())
+        raise InputError(
+            path, f"cannot read HTML: importing trafilatura failed: {reason}"
+        ) from None
     text = trafilatura.extract(
         html,
         include_comments=False,

@@ -34,7 +34,10 @@ from neardup.verify import Edge, edges_of, overlaps
 
 _log = logging.getLogger("neardup")
 
-#: ``progress(stage, done, total)``: a stage's progress, for a progress display.
+#: ``progress(stage, done, total)``: a stage's progress, for a progress display. The stages
+#: of :func:`find_duplicates`, in order: ``"learning boilerplate"`` (documents),
+#: ``"sketching"`` (documents), ``"finding candidates"`` (articles), ``"verifying"``
+#: (candidate pairs).
 Progress = Callable[[str, int, int], None]
 # Documents per unit of work handed to a worker process.
 _CHUNK = 64
@@ -380,7 +383,10 @@ class _Workers:
 
 
 def learn_repeated_lines(
-    documents: Sequence[Document], config: Config, workers: _Workers | None = None
+    documents: Sequence[Document],
+    config: Config,
+    workers: _Workers | None = None,
+    progress: Progress | None = None,
 ) -> RepeatedLines | None:
     """The corpus's repeated boilerplate lines, or ``None`` when that learning is off.
 
@@ -388,12 +394,25 @@ def learn_repeated_lines(
     """
     if config.min_repeats == 0:
         return None
+    stage = "learning boilerplate"
     if workers is None or len(documents) <= _CHUNK:
-        return RepeatedLines((document.text for document in documents), config.min_repeats)
+
+        def texts() -> Iterator[str]:
+            for number, document in enumerate(documents, 1):
+                yield document.text
+                if progress and (number % _CHUNK == 0 or number == len(documents)):
+                    progress(stage, number, len(documents))
+
+        return RepeatedLines(texts(), config.min_repeats)
     tally = LineTally()
+    tallied = 0
+    chunks = workers.chunks(_CHUNK * 4)
     # Tallies add up in any order.
-    for _, part in workers.map_unordered(_tally, workers.chunks(_CHUNK * 4)):
+    for index, part in workers.map_unordered(_tally, chunks):
         tally.update(part)
+        tallied += len(chunks[index])
+        if progress:
+            progress(stage, tallied, len(documents))
     return RepeatedLines((), config.min_repeats, tally=tally)
 
 
@@ -494,7 +513,7 @@ def _sketch(
     sources: list[int] = []
     counts: list[npt.NDArray[np.int64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
-    repeated = learn_repeated_lines(documents, config, workers)
+    repeated = learn_repeated_lines(documents, config, workers, progress)
     if workers is not None:
         batches: Iterable[_Batch] = workers.map(
             _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
@@ -524,7 +543,7 @@ def _sketch(
         counts.append(batch.shingle_counts)
         signatures.append(batch.signatures)
         if progress:
-            progress("sketched", min(start + _CHUNK, len(documents)), len(documents))
+            progress("sketching", min(start + _CHUNK, len(documents)), len(documents))
     # Article order is id order, whatever order the documents came in.
     order = np.asarray(
         sorted(range(len(articles)), key=[article.id for article in articles].__getitem__),
@@ -680,6 +699,7 @@ def _verify(
     pairs: npt.NDArray[np.int64],
     config: Config,
     workers: _Workers | None,
+    progress: Progress | None = None,
 ) -> list[Edge]:
     """Exact scores of candidate pairs of articles, in ``workers`` if given.
 
@@ -705,8 +725,14 @@ def _verify(
         else workers.map_unordered(_verify_chunk, chunks, local, repeat(config))
     )
     counts = np.zeros((len(pairs), 3), dtype=np.int64)
+    verified = 0
+    if progress and not len(pairs):
+        progress("verifying", 0, 0)
     for index, result in results:
         counts[groups[index]] = result
+        verified += len(groups[index])
+        if progress:
+            progress("verifying", verified, len(pairs))
     return edges_of(pairs, counts)
 
 
@@ -790,10 +816,12 @@ def find_duplicates(
             )  # fmt: skip
             # With every article eligible, the index reads the signatures without a copy.
             among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
+            if progress:
+                progress("finding candidates", 0, len(eligible))
             candidates = lsh.candidates(sketches.signatures, among)
-            edges = _verify(sketches, candidates.pairs, config, workers)
-        if progress:
-            progress("verified", len(edges), len(edges))
+            if progress:
+                progress("finding candidates", len(eligible), len(eligible))
+            edges = _verify(sketches, candidates.pairs, config, workers, progress)
         matches = [edge for edge in edges if edge.is_match(config)]
         clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
         _log.info(

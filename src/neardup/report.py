@@ -1,8 +1,13 @@
-"""Rendering results: the JSON contract of DESIGN.md section 4, and text for people."""
+"""Rendering results: the JSON reports, and text for people.
+
+Names (paths, ids) reach people through :func:`shown` and JSON through :func:`dumps`, so
+a file name can neither drive the terminal nor make the output invalid UTF-8.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,12 +16,51 @@ from neardup.boilerplate import Dropped, split_lines
 from neardup.cluster import Cluster, Member
 from neardup.diff import Segment, SegmentDiff, diff
 from neardup.errors import InputError
-from neardup.pipeline import DedupResult
+from neardup.pipeline import DedupResult, Progress
 
 SCHEMA_VERSION = 1
 _ANSI = {"red": "\x1b[31m", "green": "\x1b[32m", "cyan": "\x1b[36m"}
 _ANSI_RESET = "\x1b[0m"
 _DIGITS = 4
+
+
+# What a name may not show as it is: control characters (C0, DEL, C1), line and paragraph
+# separators, bidirectional overrides and isolates (which reorder what follows them), and
+# lone surrogates (Python's stand-ins for bytes of a file name that are not UTF-8).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    character = match.group()
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # a byte of a file name that is not UTF-8
+    if code <= 0xFF:
+        return repr(character)[1:-1] if character in "\t\n\r" else f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def shown(name: str) -> str:
+    r"""A name (a path, an id, a message naming one) as it is safe to print to a terminal.
+
+    Control characters, line separators, bidirectional overrides and lone surrogates are
+    written as Python-style escapes; everything else is left as it is. A byte that is
+    not UTF-8 in a file name (decoded by Python as a lone surrogate) shows as ``\xNN``.
+
+    Args:
+        name: The text to show.
+
+    Returns:
+        The text with those characters escaped.
+
+    Example:
+        >>> shown("news\x1b]0;pwned\x07.txt")
+        'news\\x1b]0;pwned\\x07.txt'
+        >>> shown("caf\udce9.txt")
+        'caf\\xe9.txt'
+    """
+    return _UNSHOWABLE.sub(_escaped, name)
 
 
 def _score(value: float) -> float:
@@ -60,17 +104,34 @@ def errors_to_list(errors: Sequence[InputError]) -> list[dict[str, str]]:
 
 
 def scan_to_dict(
-    result: DedupResult, errors: Sequence[InputError] = (), *, diffs: bool = False
+    result: DedupResult,
+    errors: Sequence[InputError] = (),
+    *,
+    diffs: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """The whole ``scan --format json`` document."""
+    """The whole ``scan --format json`` document.
+
+    Args:
+        result: What :func:`~neardup.pipeline.find_duplicates` found.
+        errors: The inputs that could not be read.
+        diffs: Give each copy its differing segments against the kept copy.
+        progress: Called as ``progress("reporting", done, total)`` after each cluster.
+
+    Returns:
+        The document, ready for :func:`dumps`.
+    """
+    clusters = []
+    for index, cluster in enumerate(result.clusters):
+        clusters.append(cluster_to_dict(index, cluster, diffs=diffs))
+        if progress:
+            progress("reporting", index + 1, len(result.clusters))
     return {
         "schema_version": SCHEMA_VERSION,
         "neardup_version": __version__,
         "config": result.config.to_dict(),
         "stats": result.stats.to_dict(),
-        "clusters": [
-            cluster_to_dict(i, cluster, diffs=diffs) for i, cluster in enumerate(result.clusters)
-        ],
+        "clusters": clusters,
         "skipped": [
             {"id": item.id, "reason": item.reason, "shingles": item.shingles}
             for item in result.skipped
@@ -130,20 +191,20 @@ def diff_to_text(result: SegmentDiff, *, color: bool = False, context: int = 1) 
         return f"{_ANSI[colour]}{text}{_ANSI_RESET}" if color else text
 
     lines = [
-        paint(f"--- {result.a}", "red"),
-        paint(f"+++ {result.b}", "green"),
+        paint(f"--- {shown(result.a)}", "red"),
+        paint(f"+++ {shown(result.b)}", "green"),
         f"jaccard {result.jaccard:.2f}, a in b {result.containment_a_in_b:.2f}, "
         f"b in a {result.containment_b_in_a:.2f}",
     ]
     segments = result.segments
-    shown: set[int] = set()
+    visible: set[int] = set()
     for index, segment in enumerate(segments):
         if segment.op == "equal":
             continue
         for near in range(max(0, index - context), min(len(segments), index + context + 1)):
-            shown.add(near)
+            visible.add(near)
     previous = -2
-    for index in sorted(shown):
+    for index in sorted(visible):
         segment = segments[index]
         if index != previous + 1:
             lines.append(
@@ -194,28 +255,70 @@ def _word_diff(segment: Segment, paint: Callable[[str, str], str]) -> str:
     return "".join(pieces)
 
 
-def dumps(value: Any) -> str:
-    """JSON text, byte-stable for equal values (keys in insertion order, UTF-8 kept)."""
-    return json.dumps(value, ensure_ascii=False, indent=2)
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    r"""JSON text, byte-stable for equal values (keys in insertion order, UTF-8 kept).
+
+    A lone surrogate (a byte of a file name that is not UTF-8, as Python decodes it) is
+    written as a ``\udcNN`` escape, so the text always encodes as UTF-8; Python's
+    ``json.loads`` reads the escape back and ``os.fsencode`` turns it into the byte.
+
+    Args:
+        value: What to write.
+        indent: Spaces per level, or ``None`` for one line.
+
+    Returns:
+        The JSON text.
+
+    Example:
+        >>> dumps({"path": "caf\udce9.txt"}, indent=None)
+        '{"path": "caf\\udce9.txt"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+#: The legend under a text report's clusters.
+LEGEND = (
+    "legend: #N = N-th article of a split page; [start, end) = its characters in "
+    "the file; verified = candidate pairs confirmed as copies"
+)
+#: What to do next, under a text report that found clusters.
+NEXT_STEP = "next: neardup dedup PATH... lists the files it would set aside (and changes nothing)"
 
 
 def scan_to_text(
-    result: DedupResult, errors: Sequence[InputError] = (), *, diffs: bool = False
+    result: DedupResult,
+    errors: Sequence[InputError] = (),
+    *,
+    diffs: bool = False,
+    progress: Progress | None = None,
 ) -> str:
     """A report for people: one block per cluster, the kept copy first, then a summary.
 
-    With ``diffs``, each copy is followed by its differences from the kept copy.
+    Counts are written with thousands separators; spans (``[start, end)``, character
+    offsets) without. When there are clusters, a legend and the command that acts on
+    them follow the summary.
+
+    Args:
+        result: What :func:`~neardup.pipeline.find_duplicates` found.
+        errors: The inputs that could not be read.
+        diffs: Follow each copy with its differences from the kept copy.
+        progress: Called as ``progress("reporting", done, total)`` after each cluster.
+
+    Returns:
+        The report, ending with a newline.
     """
     lines: list[str] = []
     total = len(result.clusters)
     for index, cluster in enumerate(result.clusters):
-        lines.append(f"cluster {index + 1} of {total}: {len(cluster.members)} copies")
-        width = max(len(member.article.id) for member in cluster.members)
-        for position, member in enumerate(cluster.members):
+        lines.append(f"cluster {index + 1:,} of {total:,}: {len(cluster.members):,} copies")
+        names = [shown(member.article.id) for member in cluster.members]
+        width = max(len(name) for name in names)
+        for position, (member, name) in enumerate(zip(cluster.members, names, strict=True)):
             start, end = member.article.span
             words = len(member.article.text.split())
             label = "keep" if position == 0 else "copy"
-            line = f"  {label}  {member.article.id:<{width}}  [{start}, {end})  {words:,} words"
+            line = f"  {label}  {name:<{width}}  [{start}, {end})  {words:,} words"
             if position:
                 line += f"  jaccard {member.jaccard:.2f}  containment {member.containment:.2f}"
             lines.append(line)
@@ -225,19 +328,23 @@ def scan_to_text(
                 body = diff_to_text(changes).splitlines()[3:]
                 lines.extend(f"      {row}" for row in body)
         lines.append("")
+        if progress:
+            progress("reporting", index + 1, total)
     stats = result.stats
     summary = (
         f"{_count(stats.documents, 'document')}, {_count(stats.articles, 'article')}, "
-        f"{_count(stats.candidate_pairs, 'candidate pair')}, {stats.verified_pairs} verified, "
+        f"{_count(stats.candidate_pairs, 'candidate pair')}, {stats.verified_pairs:,} verified, "
         f"{_count(stats.clusters, 'cluster')}"
     )
     lines.append(summary if total else f"no near-duplicates: {summary}")
     if result.skipped:
-        shown = ", ".join(f"{item.id} ({item.reason})" for item in result.skipped[:10])
-        more = f" and {len(result.skipped) - 10} more" if len(result.skipped) > 10 else ""
-        lines.append(f"not compared (empty or too short): {shown}{more}")
+        listed = ", ".join(f"{shown(item.id)} ({item.reason})" for item in result.skipped[:10])
+        more = f" and {len(result.skipped) - 10:,} more" if len(result.skipped) > 10 else ""
+        lines.append(f"not compared (empty or too short): {listed}{more}")
     if errors:
         lines.append(f"{_count(len(errors), 'input')} could not be read (see above)")
+    if total:
+        lines.extend((LEGEND, NEXT_STEP))
     return "\n".join(lines) + "\n"
 
 
