@@ -189,6 +189,42 @@ def read_documents(
     return result
 
 
+def folder_files(
+    root: str | os.PathLike[str],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """The files :func:`read_documents` reads in a folder, as sorted relative paths.
+
+    Paths are ``/``-separated; hidden folders are skipped, as a scan skips them.
+    """
+    return [relative for _, relative in _walk(str(root), _Globs(include), _Globs(exclude))]
+
+
+def selected_files(
+    relative_paths: Sequence[str],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """Of ``/``-separated paths relative to a folder, those a scan of it would read.
+
+    They are the ones :func:`folder_files` lists, where they exist.
+    """
+    wanted, unwanted = _Globs(include), _Globs(exclude)
+    chosen = []
+    for relative in relative_paths:
+        *folders, name = relative.split("/")
+        skipped = any(
+            folder.startswith(".") or unwanted.match("/".join(folders[: depth + 1]), folder)
+            for depth, folder in enumerate(folders)
+        )
+        if not skipped and wanted.match(relative, name) and not unwanted.match(relative, name):
+            chosen.append(relative)
+    return chosen
+
+
 # What reading an input found, in order: its documents and the errors met on the way.
 _Found = list[Document | InputError]
 # A file to read, as (path, id), or what was found already (standard input, a bad path).
