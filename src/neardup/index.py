@@ -326,14 +326,16 @@ class CorpusIndex:
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+        if self._current(db):
+            return
         with self._writing():
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-            version = db.execute("PRAGMA user_version").fetchone()[0]
             wanted = self._settings()
-            if tables and version == SCHEMA_VERSION and set(_TABLES) <= tables:
-                stored = dict(db.execute("SELECT name, value FROM settings").fetchall())
-                if stored == wanted:
-                    return
+            if self._current(db):
+                return
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION and (
+                set(_TABLES) <= tables
+            ):
                 for table in _TABLES:
                     db.execute(f"DELETE FROM {table}")
             else:
@@ -347,6 +349,16 @@ class CorpusIndex:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.executemany("INSERT INTO settings VALUES (?, ?)", wanted.items())
             self._rebuilt = True
+
+    def _current(self, db: sqlite3.Connection) -> bool:
+        """Whether the file is an index of this layout and these settings."""
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION or not (
+            set(_TABLES) <= tables
+        ):
+            return False
+        stored = dict(db.execute("SELECT name, value FROM settings").fetchall())
+        return stored == self._settings()
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
