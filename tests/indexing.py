@@ -7,74 +7,15 @@ from pathlib import Path
 
 from .conftest import story_paragraphs
 
-_WORDS = [
-    "council",
-    "minister",
-    "police",
-    "report",
-    "market",
-    "city",
-    "storm",
-    "river",
-    "school",
-    "budget",
-    "vote",
-    "court",
-    "hospital",
-    "energy",
-    "price",
-    "talks",
-    "border",
-    "water",
-    "farmers",
-    "rail",
-    "strike",
-    "museum",
-    "harbour",
-    "bank",
-    "union",
-    "election",
-    "festival",
-    "bridge",
-    "tax",
-    "plan",
-    "officials",
-    "residents",
-    "weather",
-    "industry",
-    "team",
-    "season",
-    "players",
-    "coach",
-    "league",
-    "airport",
-    "flight",
-    "drivers",
-    "road",
-    "health",
-    "study",
-    "scientists",
-]
-_GLUE = [
-    "the",
-    "a",
-    "of",
-    "to",
-    "in",
-    "and",
-    "on",
-    "for",
-    "with",
-    "after",
-    "before",
-    "as",
-    "said",
-    "that",
-    "was",
-    "were",
-    "has",
-    "have",
-]
+_VOCABULARY = (
+    "council minister police report market city storm river school budget vote court "
+    "hospital energy price talks border water farmers rail strike museum harbour bank "
+    "union election festival bridge tax plan officials residents weather industry team "
+    "season players coach league airport flight drivers road health study scientists"
+)
+_GLUE_WORDS = "the a of to in and on for with after before as said that was were has have"
+_WORDS = _VOCABULARY.split()
+_GLUE = _GLUE_WORDS.split()
 
 
 def article(seed: int, paragraphs: int = 5) -> str:
