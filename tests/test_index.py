@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,8 +23,8 @@ from neardup.report import scan_to_dict
 from .indexing import article, page, story, write_corpus
 
 
-def refreshed(folder: Path, config: Config | None = None, **options: float) -> CorpusIndex:
-    index = CorpusIndex(folder / ".neardup" / "index.db", folder, config or Config(), **options)
+def refreshed(folder: Path, config: Config | None = None) -> CorpusIndex:
+    index = CorpusIndex(folder / ".neardup" / "index.db", folder, config or Config())
     index.refresh(folder_corpus(folder, include=DEFAULT_INCLUDE, exclude=()).files)
     return index
 
@@ -114,14 +115,14 @@ def test_scan_with_an_index_gives_the_same_clusters(tmp_path: Path) -> None:
     (corpus / "copy.txt").write_text(page(story(), site="Other Site"), encoding="utf-8")
     (corpus / "abridged.txt").write_text(page(article(2, 5)[:900]), encoding="utf-8")
 
-    def scan(*args: str) -> dict[str, object]:
+    def scan(*args: str) -> dict[str, Any]:
         result = CliRunner().invoke(cli, ["scan", str(corpus), "--format", "json", *args])
         assert result.exit_code == 0, result.output
-        data: dict[str, object] = json.loads(result.stdout)
+        data: dict[str, Any] = json.loads(result.stdout)
         return data
 
     plain = scan()
-    assert len(plain["clusters"]) == 2  # type: ignore[arg-type]
+    assert len(plain["clusters"]) == 2
     index = tmp_path / "elsewhere.db"
     assert scan("--index", str(index)) == plain
     assert index.is_file()

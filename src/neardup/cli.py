@@ -617,8 +617,9 @@ def index_command(folder: str | None, output_format: str, **options: Any) -> Non
     if output_format == "json":
         click.echo(dumps(refresh.to_dict()))
     else:
+        files = "1 file" if refresh.files == 1 else f"{refresh.files} files"
         click.echo(
-            f"{refresh.files} files ({refresh.added} added, {refresh.changed} changed, "
+            f"{files} ({refresh.added} added, {refresh.changed} changed, "
             f"{refresh.removed} removed, {refresh.unchanged} unchanged), "
             f"{refresh.articles} articles, in {refresh.seconds:.2f} s"
         )
@@ -670,6 +671,8 @@ def check(
                 errors.extend(read.errors)
                 documents.extend(_relative(document, corpus.root) for document in read.documents)
             findings = stored.check(documents, stored.repeated_lines())
+    for input_error in errors[len(options["refresh"].errors) :]:
+        click.echo(f"neardup: error: {input_error}", err=True)
     if output_format == "json":
         click.echo(
             dumps(
