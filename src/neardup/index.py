@@ -57,15 +57,15 @@ from neardup.shingles import shingle_hashes_batch
 from neardup.verify import Edge, similarity
 
 #: The layout of the tables; an index of another layout is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Where an index lives, relative to its corpus's root.
 DEFAULT_LOCATION = Path(".neardup") / "index.db"
 # PRAGMA application_id of neardup's index files ("NDUP"), which tells them from others.
 _APPLICATION_ID = 0x4E445550
 # How long an update waits for another to finish before it fails, in seconds.
 _WAIT_SECONDS = 60.0
-# Files read, cleaned and sketched at a time in a refresh.
-_BATCH_FILES = 2048
+# Files cleaned and sketched at a time in a refresh (each batch starts worker processes).
+_BATCH_FILES = 16384
 # Parameters per SQL statement, below SQLite's lowest limit (999).
 _SQL_PARAMETERS = 900
 
@@ -89,12 +89,19 @@ CREATE TABLE articles (
     signature BLOB NOT NULL
 );
 CREATE INDEX articles_file ON articles (file);
-CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, article INTEGER NOT NULL);
-CREATE INDEX bands_key ON bands (band, key);
-CREATE INDEX bands_article ON bands (article);
-CREATE TABLE lines (file INTEGER NOT NULL, key TEXT NOT NULL, context INTEGER NOT NULL);
+CREATE TABLE bands (
+    band INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (band, key, article)
+) WITHOUT ROWID;
+CREATE TABLE lines (
+    key TEXT NOT NULL,
+    file INTEGER NOT NULL,
+    context INTEGER NOT NULL,
+    PRIMARY KEY (key, file)
+) WITHOUT ROWID;
 CREATE INDEX lines_file ON lines (file);
-CREATE INDEX lines_key ON lines (key);
 CREATE TABLE learnt (key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _T = TypeVar("_T")
@@ -406,12 +413,13 @@ class CorpusIndex:
                     "SELECT id, path, size, mtime_ns, hash FROM files"
                 )
             }
+            root = str(self.root)
             errors: list[InputError] = []
             unchanged: list[str] = []
             new: dict[str, tuple[int, int, str]] = {}
             for path in files:
                 try:
-                    status = os.stat(self.root / path)
+                    status = os.stat(os.path.join(root, path))
                     old = stored.get(path)
                     if old is not None and (old[1], old[2]) == (
                         status.st_size,
@@ -419,7 +427,7 @@ class CorpusIndex:
                     ):
                         unchanged.append(path)
                         continue
-                    with open(self.root / path, "rb") as handle:
+                    with open(os.path.join(root, path), "rb") as handle:
                         digest = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
                 except OSError as error:
                     errors.append(InputError(path, error.strerror or str(error)))
@@ -463,11 +471,15 @@ class CorpusIndex:
 
     def _read(self, paths: Sequence[str], errors: list[InputError]) -> list[Document]:
         """The documents of some files, with ids relative to the root (errors added)."""
-        read = read_documents([str(self.root / path) for path in paths])
-        by_file = {str(self.root / path): path for path in paths}
+        root = str(self.root)
+        by_file = {os.path.join(root, path): path for path in paths}
+        read = read_documents(list(by_file))
         documents = []
         for document in read.documents:
             relative = by_file[document.path]
+            if document.file is None:  # a record of a JSONL file
+                errors.append(InputError(relative, "JSONL files cannot be indexed"))
+                continue
             documents.append(dataclasses.replace(document, id=relative, path=relative))
         for error in read.errors:
             errors.append(InputError(by_file.get(error.path, error.path), error.reason))
@@ -485,12 +497,34 @@ class CorpusIndex:
         """Drop the articles (and their band keys) of files."""
         for chunk in _chunks(file_ids):
             marks = ",".join("?" * len(chunk))
-            self._db.execute(
-                f"DELETE FROM bands WHERE article IN "
-                f"(SELECT id FROM articles WHERE file IN ({marks}))",
-                chunk,
-            )
+            stored = self._db.execute(
+                f"SELECT id, signature FROM articles WHERE file IN ({marks})", chunk
+            ).fetchall()
+            if stored:
+                # The band keys are found again from the signatures, for the (band, key) index.
+                signatures = np.frombuffer(b"".join(row[1] for row in stored), dtype=np.uint32)
+                keys = self.lsh.band_keys(signatures.reshape(len(stored), -1))
+                self._db.executemany(
+                    "DELETE FROM bands WHERE band = ? AND key = ? AND article = ?",
+                    self._band_rows([row[0] for row in stored], keys),
+                )
             self._db.execute(f"DELETE FROM articles WHERE file IN ({marks})", chunk)
+
+    def _band_rows(
+        self, article_ids: Sequence[int], keys: npt.NDArray[np.uint64]
+    ) -> Iterator[tuple[int, int, int]]:
+        """``(band, key, article)`` rows of articles' band keys, in the table's order.
+
+        Rows inserted in the order of the table's key are appended to its B-tree, several
+        times faster than in article order.
+        """
+        bands = np.tile(np.arange(self.lsh.bands, dtype=np.int64), len(article_ids))
+        signed = keys.view(np.int64).ravel()
+        articles = np.repeat(np.asarray(article_ids, dtype=np.int64), self.lsh.bands)
+        order = np.lexsort((articles, signed, bands))
+        return zip(
+            bands[order].tolist(), signed[order].tolist(), articles[order].tolist(), strict=True
+        )
 
     def _add_files(self, new: dict[str, tuple[int, int, str]]) -> dict[str, int]:
         """Store new files' rows; their ids by path."""
@@ -515,7 +549,8 @@ class CorpusIndex:
             file_id = file_ids[document.id]
             # A document gives each of its short lines one context (its first place).
             for key, contexts in tally.contexts.items():
-                rows.append((file_id, key, _signed(next(iter(contexts)))))
+                rows.append((key, file_id, _signed(next(iter(contexts)))))
+        rows.sort()  # in the table's order: appended to its B-tree
         self._db.executemany("INSERT INTO lines VALUES (?, ?, ?)", rows)
         return self.repeated_lines()
 
@@ -577,7 +612,7 @@ class CorpusIndex:
         for start in range(0, len(documents), _BATCH_FILES):
             batch = documents[start : start + _BATCH_FILES]
             sketches = sketch_documents(batch, self.config, repeated, jobs=jobs)
-            keys = self.lsh.band_keys(sketches.signatures).view(np.int64)
+            keys = self.lsh.band_keys(sketches.signatures)
             ids = range(next_id, next_id + len(sketches.articles))
             next_id += len(sketches.articles)
             db.executemany(
@@ -602,16 +637,7 @@ class CorpusIndex:
                     )
                 ),
             )
-            bands = np.arange(self.lsh.bands, dtype=np.int64)
-            db.executemany(
-                "INSERT INTO bands VALUES (?, ?, ?)",
-                zip(
-                    np.tile(bands, len(ids)).tolist(),
-                    keys.ravel().tolist(),
-                    np.repeat(np.asarray(ids, dtype=np.int64), self.lsh.bands).tolist(),
-                    strict=True,
-                ),
-            )
+            db.executemany("INSERT INTO bands VALUES (?, ?, ?)", self._band_rows(ids, keys))
             if progress:
                 progress("indexed", start + len(batch), len(documents))
 
