@@ -269,3 +269,13 @@ def test_a_corrupt_or_foreign_database_is_one_line_naming_rebuild(
     assert "--rebuild" in line
     summary = index_json(corpus, "--rebuild")
     assert summary["added"] == 3
+
+
+def test_an_index_of_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 3)
+    refresh(corpus)
+    with sqlite3.connect(corpus / ".neardup" / "index.db") as db:
+        db.execute("PRAGMA user_version = 1")
+    done = refresh(corpus)
+    assert (done["rebuilt"], done["added"], done["articles"]) == (True, 3, 3)
