@@ -248,16 +248,21 @@ def test_two_concurrent_updates_both_succeed_and_leave_one_consistent_index(
     assert refresh(corpus)["unchanged"] == 40
 
 
-@pytest.mark.parametrize("content", ["garbage", "foreign"])
+@pytest.mark.parametrize("content", ["garbage", "foreign", "damaged"])
 def test_a_corrupt_or_foreign_database_is_one_line_naming_rebuild(
     tmp_path: Path, content: str
 ) -> None:
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 3)
     location = corpus / ".neardup" / "index.db"
-    location.parent.mkdir()
+    location.parent.mkdir(exist_ok=True)
     if content == "garbage":
         location.write_bytes(b"this is not a database, just bytes " * 200)
+    elif content == "damaged":
+        refresh(corpus)
+        pages = bytearray(location.read_bytes())
+        pages[4096:] = b"\xff" * (len(pages) - 4096)  # every page but the header's
+        location.write_bytes(bytes(pages))
     else:
         with sqlite3.connect(location) as db:
             db.execute("CREATE TABLE notes (body TEXT)")
@@ -265,7 +270,8 @@ def test_a_corrupt_or_foreign_database_is_one_line_naming_rebuild(
     assert result.exit_code == 2
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"neardup: error: {location}: not a neardup index")
+    assert line.startswith(f"neardup: error: {location}: ")
+    assert "not a neardup index" in line or "malformed" in line
     assert "--rebuild" in line
     summary = index_json(corpus, "--rebuild")
     assert summary["added"] == 3

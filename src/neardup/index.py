@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -34,7 +35,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -105,6 +106,8 @@ CREATE INDEX lines_file ON lines (file);
 CREATE TABLE learnt (key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _T = TypeVar("_T")
+_R = TypeVar("_R")
+_P = ParamSpec("_P")
 _TABLES = ("settings", "files", "articles", "bands", "lines", "learnt")
 
 #: ``progress(stage, done, total)``, as :data:`neardup.pipeline.Progress`.
@@ -245,6 +248,22 @@ def _git(folder: str | os.PathLike[str], *arguments: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def _database_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A :class:`CorpusIndex` method whose SQLite errors become :class:`InputError`."""
+
+    @functools.wraps(method)
+    def translated(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            index = args[0]
+            if not isinstance(index, CorpusIndex):
+                raise
+            raise index._unusable(f"the index cannot be used ({error})") from None
+
+    return translated
+
+
 class CorpusIndex:
     """A corpus's persistent index (see the module's description).
 
@@ -279,11 +298,17 @@ class CorpusIndex:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(f"{self.location}{suffix}")
-        self.location.parent.mkdir(parents=True, exist_ok=True)
         self._rebuilt = False
-        self._db = sqlite3.connect(self.location, timeout=wait, isolation_level=None)
+        try:
+            self.location.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.location, timeout=wait, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise InputError(str(self.location), f"cannot open the index ({error})") from None
         try:
             self._open()
+        except sqlite3.OperationalError as error:
+            self._db.close()
+            raise InputError(str(self.location), f"cannot use the index ({error})") from None
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise self._unusable(f"not a neardup index ({error})") from None
@@ -389,6 +414,7 @@ class CorpusIndex:
 
     # -- refreshing -----------------------------------------------------------------------
 
+    @_database_errors
     def refresh(
         self, files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None
     ) -> Refresh:
@@ -554,6 +580,7 @@ class CorpusIndex:
         self._db.executemany("INSERT INTO lines VALUES (?, ?, ?)", rows)
         return self.repeated_lines()
 
+    @_database_errors
     def repeated_lines(self) -> RepeatedLines | None:
         """The corpus's repeated lines, learnt from every indexed file as a scan learns them."""
         minimum = self.config.min_repeats
@@ -643,6 +670,7 @@ class CorpusIndex:
 
     # -- reading --------------------------------------------------------------------------
 
+    @_database_errors
     def sketches_of(self, documents: Sequence[Document]) -> Sketches:
         """The stored sketches of documents read from indexed files (ids as indexed).
 
@@ -679,10 +707,12 @@ class CorpusIndex:
             signatures=signatures.reshape(len(found), self.config.num_perm).copy(),
         )
 
+    @_database_errors
     def duplicates(self, documents: Sequence[Document]) -> DedupResult:
         """The clusters a scan of the documents finds, from their stored sketches."""
         return duplicates_of_sketches(self.sketches_of(documents), documents, self.config)
 
+    @_database_errors
     def check(self, documents: Sequence[Document], repeated: RepeatedLines | None) -> list[Finding]:
         """Which articles of some documents copy an indexed article or each other.
 
