@@ -299,6 +299,9 @@ class CorpusIndex:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(f"{self.location}{suffix}")
         self._rebuilt = False
+        # The learnt lines, once learnt in this process (see repeated_lines).
+        self._repeated: RepeatedLines | None = None
+        self._learnt = False
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.location, timeout=wait, isolation_level=None)
@@ -409,6 +412,7 @@ class CorpusIndex:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._learnt = False  # perhaps learnt from what was rolled back
             raise
         self._db.execute("COMMIT")
 
@@ -472,6 +476,8 @@ class CorpusIndex:
             documents = self._read(sorted(new), errors)
             readable = {document.id for document in documents}
             file_ids = self._add_files({path: new[path] for path in sorted(readable)})
+            if gone or documents:
+                self._learnt = False  # the lines the corpus repeats may have changed
             repeated = self._learn(documents, file_ids)
             # Unchanged files whose cleaning the newly learnt lines change.
             stale = self._stale(repeated, exclude=set(file_ids.values()))
@@ -582,10 +588,15 @@ class CorpusIndex:
 
     @_database_errors
     def repeated_lines(self) -> RepeatedLines | None:
-        """The corpus's repeated lines, learnt from every indexed file as a scan learns them."""
+        """The corpus's repeated lines, learnt from every indexed file as a scan learns them.
+
+        They are learnt once in a process, and again after a refresh that changed files.
+        """
         minimum = self.config.min_repeats
         if minimum == 0:
             return None
+        if self._learnt:
+            return self._repeated
         tally = LineTally()
         for key, context in self._db.execute(
             "SELECT key, context FROM lines WHERE key IN "
@@ -594,7 +605,8 @@ class CorpusIndex:
         ):
             tally.documents[key] = tally.documents.get(key, 0) + 1
             tally.contexts.setdefault(key, set()).add(context)
-        return RepeatedLines((), minimum, tally=tally)
+        self._repeated, self._learnt = RepeatedLines((), minimum, tally=tally), True
+        return self._repeated
 
     def _stale(self, repeated: RepeatedLines | None, exclude: set[int]) -> dict[str, int]:
         """Stored files that hold a learnt line that came or went (by path: id).
