@@ -219,7 +219,7 @@ def git_corpus(
     top = _git(start, "rev-parse", "--show-toplevel")
     if top is None:
         return None
-    root = Path(top.strip())
+    root = Path(top.strip()).resolve()
     listed = _git(root, "ls-files", "-z", "--cached")
     tracked = sorted(name for name in (listed or "").split("\0") if name)
     prefixes = [path.strip("/") for path in paths]
