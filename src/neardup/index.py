@@ -544,19 +544,21 @@ class CorpusIndex:
 
     def _band_rows(
         self, article_ids: Sequence[int], keys: npt.NDArray[np.uint64]
-    ) -> Iterator[tuple[int, int, int]]:
-        """``(band, key, article)`` rows of articles' band keys, in the table's order.
+    ) -> list[list[int]]:
+        """``[band, key, article]`` rows of articles' band keys, in the table's order.
 
         Rows inserted in the order of the table's key are appended to its B-tree, several
-        times faster than in article order.
+        times faster than in article order. (Equal keys of a band are in the order of
+        ``article_ids``, ascending where it is.)
         """
-        bands = np.tile(np.arange(self.lsh.bands, dtype=np.int64), len(article_ids))
-        signed = keys.view(np.int64).ravel()
-        articles = np.repeat(np.asarray(article_ids, dtype=np.int64), self.lsh.bands)
-        order = np.lexsort((articles, signed, bands))
-        return zip(
-            bands[order].tolist(), signed[order].tolist(), articles[order].tolist(), strict=True
-        )
+        signed = keys.view(np.int64)
+        order = np.argsort(signed, axis=0, kind="stable")  # each band's keys, sorted
+        rows = np.empty((self.lsh.bands, len(article_ids), 3), dtype=np.int64)
+        rows[:, :, 0] = np.arange(self.lsh.bands)[:, None]
+        rows[:, :, 1] = np.take_along_axis(signed, order, axis=0).T
+        rows[:, :, 2] = np.asarray(article_ids, dtype=np.int64)[order].T
+        listed: list[list[int]] = rows.reshape(-1, 3).tolist()
+        return listed
 
     def _add_files(self, new: dict[str, tuple[int, int, str]]) -> dict[str, int]:
         """Store new files' rows; their ids by path."""
