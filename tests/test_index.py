@@ -115,14 +115,22 @@ def test_scan_with_an_index_gives_the_same_clusters(tmp_path: Path) -> None:
     (corpus / "copy.txt").write_text(page(story(), site="Other Site"), encoding="utf-8")
     (corpus / "abridged.txt").write_text(page(article(2, 5)[:900]), encoding="utf-8")
 
+    (corpus / "binary.txt").write_bytes(b"\x00\x01 not text")
+
     def scan(*args: str) -> dict[str, Any]:
         result = CliRunner().invoke(cli, ["scan", str(corpus), "--format", "json", *args])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 2, result.output
+        # The file that cannot be read is named once, whether the index reads it too or not.
+        assert (
+            result.stderr
+            == "neardup: error: binary.txt: binary file (contains NUL bytes), not text\n"
+        )
         data: dict[str, Any] = json.loads(result.stdout)
         return data
 
     plain = scan()
     assert len(plain["clusters"]) == 2
+    assert [error["path"] for error in plain["errors"]] == ["binary.txt"]
     index = tmp_path / "elsewhere.db"
     assert scan("--index", str(index)) == plain
     assert index.is_file()

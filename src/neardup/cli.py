@@ -181,7 +181,8 @@ def _find(
             if len(paths) != 1 or not Path(paths[0]).is_dir():
                 raise click.UsageError("--index needs exactly one folder to scan")
             corpus = folder_corpus(paths[0], include=include, exclude=exclude)
-            with _refreshed(index, corpus, config, options) as stored:
+            # The scan's own reading reported the files that cannot be read.
+            with _refreshed(index, corpus, config, options, show_errors=False) as stored:
                 result = stored.duplicates(read.documents)
         else:
             result = find_duplicates(
@@ -567,16 +568,21 @@ def _index_options(function: F) -> F:
 
 @contextlib.contextmanager
 def _refreshed(
-    location: Path | None, corpus: Corpus, config: Config, options: dict[str, Any]
+    location: Path | None,
+    corpus: Corpus,
+    config: Config,
+    options: dict[str, Any],
+    *,
+    show_errors: bool = True,
 ) -> Iterator[CorpusIndex]:
-    """The corpus's index, brought up to date; unreadable files go to stderr."""
+    """The corpus's index, brought up to date; unreadable files go to stderr if asked."""
     path = location if location is not None else corpus.root / DEFAULT_LOCATION
     progress = None if options["quiet"] or not sys.stderr.isatty() else _show_progress
     with CorpusIndex(path, corpus.root, config, rebuild=options.get("rebuild", False)) as stored:
         refresh = stored.refresh(corpus.files, jobs=options["jobs"], progress=progress)
         if progress is not None:
             click.echo("\r\x1b[K", err=True, nl=False)
-        for input_error in refresh.errors:
+        for input_error in refresh.errors if show_errors else ():
             click.echo(f"neardup: error: {input_error}", err=True)
         options["refresh"] = refresh
         yield stored
