@@ -275,6 +275,7 @@ def cli() -> None:
     "--index",
     "index_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
     help="Use and refresh this persistent index of the folder scanned (same clusters).",
 )
 @_sketch_options
@@ -555,6 +556,7 @@ def _index_options(function: F) -> F:
             "--index",
             "index_path",
             type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PATH",
             help=f"The index file. [default: {DEFAULT_LOCATION.as_posix()} in the corpus root]",
         ),
         click.option(
@@ -639,6 +641,7 @@ def index_command(folder: str | None, output_format: str, **options: Any) -> Non
     "--corpus",
     "corpus_folder",
     type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
     help="The corpus folder. [default: the git repository's tracked files]",
 )
 @click.option("--all", "check_all", is_flag=True, help="Check the whole corpus; list every copy.")
