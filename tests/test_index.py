@@ -42,7 +42,7 @@ def index_json(folder: Path, *args: str) -> dict[str, object]:
     return summary
 
 
-def clusters_of(folder: Path, config: Config | None = None) -> list[object]:
+def clusters_of(folder: Path, config: Config | None = None) -> list[dict[str, Any]]:
     """The clusters a scan finds, and those the index gives, as scan's JSON has them."""
     documents = read_documents([str(folder)]).documents
     scanned = scan_to_dict(find_duplicates(documents, config), [])["clusters"]
@@ -293,3 +293,14 @@ def test_an_index_of_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
         db.execute("PRAGMA user_version = 1")
     done = refresh(corpus)
     assert (done["rebuilt"], done["added"], done["articles"]) == (True, 3, 3)
+
+
+def test_the_index_finds_the_seed_copies_as_a_scan_does(seeds_dir: Path) -> None:
+    # The two real copies of the Sky News story: one page holds three more articles.
+    (cluster,) = clusters_of(seeds_dir)
+    assert [member["id"] for member in cluster["members"]] == [
+        "000_ffaa124a4719848a.txt",
+        "001_88b114c9c82cdf36.txt#0",
+    ]
+    # And without splitting, by containment alone.
+    assert len(clusters_of(seeds_dir, Config(split=False))) == 1
