@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from neardup import Config, find_duplicates, read_documents
 from neardup.cli import cli
-from neardup.documents import DEFAULT_INCLUDE
+from neardup.documents import DEFAULT_INCLUDE, folder_files, read_files
 from neardup.errors import InputError
 from neardup.index import CorpusIndex, folder_corpus
 from neardup.report import scan_to_dict
@@ -192,7 +192,7 @@ def test_a_killed_update_leaves_an_index_that_answers_after_the_next_refresh(
         f"""
         import os
         from neardup import Config
-        from neardup.documents import DEFAULT_INCLUDE
+        from neardup.documents import DEFAULT_INCLUDE, folder_files, read_files
         from neardup.index import CorpusIndex, folder_corpus
 
         def killed(self, *args, **kwargs):
@@ -304,3 +304,23 @@ def test_the_index_finds_the_seed_copies_as_a_scan_does(seeds_dir: Path) -> None
     ]
     # And without splitting, by containment alone.
     assert len(clusters_of(seeds_dir, Config(split=False))) == 1
+
+
+def test_the_index_reads_files_as_a_scan_of_their_folder_does(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus / "sub", 3)
+    (corpus / "page.html").write_text(
+        f"<html><body><article><p>{story()}</p></article></body></html>", encoding="utf-8"
+    )
+    (corpus / "bad.txt").write_bytes(b"\x00 binary")
+    names = folder_files(corpus)
+    assert names == [
+        "bad.txt",
+        "page.html",
+        *(f"sub/{name}" for name in sorted(write_corpus(tmp_path / "x", 3))),
+    ]
+    read, scanned = read_files(corpus, names), read_documents([str(corpus)])
+    assert read.documents == scanned.documents
+    assert [(error.path, error.reason) for error in read.errors] == [
+        (error.path, error.reason) for error in scanned.errors
+    ]

@@ -189,6 +189,27 @@ def read_documents(
     return result
 
 
+def read_files(root: str | os.PathLike[str], paths: Sequence[str], *, jobs: int = 1) -> ReadResult:
+    """Read files named by paths relative to a folder, which are also their ids.
+
+    As :func:`read_documents` reads them inside a folder it was given alone (JSONL files
+    give their records), without walking the folder.
+
+    Args:
+        root: The folder.
+        paths: ``/``-separated paths relative to it.
+        jobs: Processes to extract the text of HTML files in.
+    """
+    result = ReadResult()
+    folder = str(root)
+    for found in _load([(os.path.join(folder, path), path) for path in paths], jobs):
+        if isinstance(found, InputError):
+            result.errors.append(found)
+        else:
+            result.documents.append(found)
+    return result
+
+
 def folder_files(
     root: str | os.PathLike[str],
     *,

@@ -23,7 +23,6 @@ leaves the index as it was before it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import itertools
@@ -43,7 +42,7 @@ import numpy.typing as npt
 from neardup._version import __version__
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.config import Config
-from neardup.documents import Document, folder_files, read_documents, selected_files
+from neardup.documents import Document, folder_files, read_files, selected_files
 from neardup.errors import InputError
 from neardup.lsh import LSHIndex
 from neardup.pipeline import (
@@ -503,18 +502,12 @@ class CorpusIndex:
 
     def _read(self, paths: Sequence[str], errors: list[InputError]) -> list[Document]:
         """The documents of some files, with ids relative to the root (errors added)."""
-        root = str(self.root)
-        by_file = {os.path.join(root, path): path for path in paths}
-        read = read_documents(list(by_file))
-        documents = []
-        for document in read.documents:
-            relative = by_file[document.path]
-            if document.file is None:  # a record of a JSONL file
-                errors.append(InputError(relative, "JSONL files cannot be indexed"))
-                continue
-            documents.append(dataclasses.replace(document, id=relative, path=relative))
-        for error in read.errors:
-            errors.append(InputError(by_file.get(error.path, error.path), error.reason))
+        read = read_files(self.root, paths)
+        errors.extend(read.errors)
+        # The records of a JSONL file have no file of their own.
+        documents = [document for document in read.documents if document.file is not None]
+        records = sorted({document.path for document in read.documents if document.file is None})
+        errors.extend(InputError(path, "JSONL files cannot be indexed") for path in records)
         return documents
 
     def _forget(self, file_ids: Sequence[int]) -> None:
