@@ -315,10 +315,8 @@ def test_the_index_reads_files_as_a_scan_of_their_folder_does(tmp_path: Path) ->
     (corpus / "bad.txt").write_bytes(b"\x00 binary")
     names = folder_files(corpus)
     assert names == [
-        "bad.txt",
-        "page.html",
-        *(f"sub/{name}" for name in sorted(write_corpus(tmp_path / "x", 3))),
-    ]
+        "bad.txt", "page.html", "sub/article00.txt", "sub/article01.txt", "sub/story.txt",
+    ]  # fmt: skip
     read, scanned = read_files(corpus, names), read_documents([str(corpus)])
     assert read.documents == scanned.documents
     assert [(error.path, error.reason) for error in read.errors] == [
