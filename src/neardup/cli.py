@@ -27,11 +27,20 @@ from neardup.documents import (
     Document,
     ReadResult,
     read_documents,
+    read_files,
     selected_files,
 )
 from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.html_report import scan_to_html
-from neardup.index import DEFAULT_LOCATION, Corpus, CorpusIndex, Finding, folder_corpus, git_corpus
+from neardup.index import (
+    DEFAULT_LOCATION,
+    Corpus,
+    CorpusIndex,
+    Finding,
+    Refresh,
+    folder_corpus,
+    git_corpus,
+)
 from neardup.pipeline import DedupResult, find_duplicates, strip_documents
 from neardup.report import (
     diff_to_dict,
@@ -182,7 +191,7 @@ def _find(
                 raise click.UsageError("--index needs exactly one folder to scan")
             corpus = folder_corpus(paths[0], include=include, exclude=exclude)
             # The scan's own reading reported the files that cannot be read.
-            with _refreshed(index, corpus, config, options, show_errors=False) as stored:
+            with _refreshed(index, corpus, config, options, show_errors=False) as (stored, _):
                 result = stored.duplicates(read.documents)
         else:
             result = find_duplicates(
@@ -576,8 +585,11 @@ def _refreshed(
     options: dict[str, Any],
     *,
     show_errors: bool = True,
-) -> Iterator[CorpusIndex]:
-    """The corpus's index, brought up to date; unreadable files go to stderr if asked."""
+) -> Iterator[tuple[CorpusIndex, Refresh]]:
+    """The corpus's index, brought up to date, and what the refresh did.
+
+    Files that cannot be read go to stderr if asked.
+    """
     path = location if location is not None else corpus.root / DEFAULT_LOCATION
     progress = None if options["quiet"] or not sys.stderr.isatty() else _show_progress
     with CorpusIndex(path, corpus.root, config, rebuild=options.get("rebuild", False)) as stored:
@@ -586,8 +598,7 @@ def _refreshed(
             click.echo("\r\x1b[K", err=True, nl=False)
         for input_error in refresh.errors if show_errors else ():
             click.echo(f"neardup: error: {input_error}", err=True)
-        options["refresh"] = refresh
-        yield stored
+        yield stored, refresh
 
 
 def _corpus(folder: str | None, options: dict[str, Any]) -> tuple[Corpus, Config]:
@@ -619,9 +630,11 @@ def index_command(folder: str | None, output_format: str, **options: Any) -> Non
     working directory. Only new and changed files are read and sketched again.
     """
     corpus, config = _corpus(folder, options)
-    with _exit_on_trouble(), _refreshed(options["index_path"], corpus, config, options):
+    with (
+        _exit_on_trouble(),
+        _refreshed(options["index_path"], corpus, config, options) as (_, refresh),
+    ):
         pass
-    refresh = options["refresh"]
     if output_format == "json":
         click.echo(dumps(refresh.to_dict()))
     else:
@@ -662,12 +675,15 @@ def check(
     """
     corpus, config = _corpus(corpus_folder, options)
     errors: list[InputError] = []
-    with _exit_on_trouble(), _refreshed(options["index_path"], corpus, config, options) as stored:
-        errors.extend(options["refresh"].errors)
+    with (
+        _exit_on_trouble(),
+        _refreshed(options["index_path"], corpus, config, options) as (stored, refresh),
+    ):
         if check_all:
-            read = read_documents([str(corpus.root / name) for name in corpus.files])
-            documents = [_relative(document, corpus.root) for document in read.documents]
-            errors.extend(read.errors)
+            # Files that cannot be read are the refresh's errors already; JSONL records
+            # (which the index leaves out) have no file of their own.
+            read = read_files(corpus.root, corpus.files)
+            documents = [document for document in read.documents if document.file is not None]
             findings = [
                 Finding(member.article.id, cluster.keep.id, member.jaccard, member.containment)
                 for cluster in stored.duplicates(documents).clusters
@@ -680,8 +696,9 @@ def check(
                 errors.extend(read.errors)
                 documents.extend(_relative(document, corpus.root) for document in read.documents)
             findings = stored.check(documents, stored.repeated_lines())
-    for input_error in errors[len(options["refresh"].errors) :]:
+    for input_error in errors:  # the refresh's own were shown already
         click.echo(f"neardup: error: {input_error}", err=True)
+    errors = [*refresh.errors, *errors]
     if output_format == "json":
         click.echo(
             dumps(
