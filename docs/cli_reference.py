@@ -31,6 +31,8 @@ message.
 | `neardup diff` | 0 same content, 1 differences, 2 trouble |
 | `neardup strip` | 0 success, 2 trouble |
 | `neardup config` | 0 success, 2 trouble |
+| `neardup index` | 0 success, 2 trouble |
+| `neardup check` | 0 none found, 1 near-duplicates found, 2 trouble |
 """
 
 

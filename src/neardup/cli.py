@@ -7,6 +7,7 @@ in one place. Exit codes: 0 success, 2 trouble (bad options, unreadable input).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -23,9 +24,26 @@ from neardup import actions
 from neardup._version import __version__
 from neardup.config import KEEP_POLICIES, Config
 from neardup.diff import diff
-from neardup.documents import DEFAULT_INCLUDE, STDIN, ReadResult, read_documents
+from neardup.documents import (
+    DEFAULT_INCLUDE,
+    STDIN,
+    Document,
+    ReadResult,
+    read_documents,
+    read_files,
+    selected_files,
+)
 from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.html_report import scan_to_html
+from neardup.index import (
+    DEFAULT_LOCATION,
+    Corpus,
+    CorpusIndex,
+    Finding,
+    Refresh,
+    folder_corpus,
+    git_corpus,
+)
 from neardup.pipeline import DedupResult, find_duplicates, strip_documents
 from neardup.report import (
     diff_to_dict,
@@ -166,11 +184,13 @@ def _find(
     options: dict[str, Any],
     progress: _ProgressLine | None = None,
     skip: Sequence[Path] = (),
+    index: Path | None = None,
 ) -> tuple[DedupResult, ReadResult]:
     """Read PATHS and find duplicates with the options' settings; errors go to stderr.
 
     The progress line, if any, is left showing the last stage (see :class:`_ProgressLine`).
-    Folders in ``skip`` (by identity) are not read.
+    Folders in ``skip`` (by identity) are not read. With ``index``, the sketches come from
+    that persistent index of the one folder in PATHS, refreshed first.
     """
     try:
         config = config_from_options(options)
@@ -194,7 +214,17 @@ def _find(
     if options["verbose"]:
         logging.basicConfig(level=logging.INFO, format="neardup: %(message)s", stream=sys.stderr)
     with _exit_on_trouble(progress):
-        result = find_duplicates(read.documents, config, jobs=options["jobs"], progress=progress)
+        if index is not None:
+            if len(paths) != 1 or not Path(paths[0]).is_dir():
+                raise click.UsageError("--index needs exactly one folder to scan")
+            corpus = folder_corpus(paths[0], include=include, exclude=exclude)
+            # The scan's own reading reported the files that cannot be read.
+            with _refreshed(index, corpus, config, options, show_errors=False) as (stored, _):
+                result = stored.duplicates(read.documents)
+        else:
+            result = find_duplicates(
+                read.documents, config, jobs=options["jobs"], progress=progress
+            )
     return result, read
 
 
@@ -316,15 +346,28 @@ def cli() -> None:
 @click.option(
     "--diffs", is_flag=True, help="Add each copy's differing segments against the kept copy."
 )
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help="Use and refresh this persistent index of the folder scanned (same clusters).",
+)
 @_sketch_options
-def scan(paths: tuple[str, ...], output_format: str, diffs: bool, **options: Any) -> None:
+def scan(
+    paths: tuple[str, ...],
+    output_format: str,
+    diffs: bool,
+    index_path: Path | None,
+    **options: Any,
+) -> None:
     """Report clusters of near-duplicate articles in PATHS.
 
     PATHS are files, folders (read recursively) or JSONL files of {"id", "text"}
     records; "-" reads JSONL from standard input.
     """
     progress = _ProgressLine.for_options(options)
-    result, read = _find(paths, options, progress)
+    result, read = _find(paths, options, progress, index=index_path)
     # Reports read the copies' texts (again, in a streamed scan): all is read first.
     with _exit_on_trouble(progress):
         if output_format == "json":
@@ -730,6 +773,206 @@ def resolve_article(name: str) -> Article:
 def use_color() -> bool:
     """Colour only on a terminal, and never with ``NO_COLOR`` set."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+EXIT_FOUND = 1
+
+
+def _index_options(function: F) -> F:
+    """The options of the commands that keep the persistent index."""
+    options = [
+        click.option(
+            "--index",
+            "index_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PATH",
+            help=f"The index file. [default: {DEFAULT_LOCATION.as_posix()} in the corpus root]",
+        ),
+        click.option(
+            "--rebuild", is_flag=True, help="Delete the index file and make it again from scratch."
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@contextlib.contextmanager
+def _refreshed(
+    location: Path | None,
+    corpus: Corpus,
+    config: Config,
+    options: dict[str, Any],
+    *,
+    show_errors: bool = True,
+) -> Iterator[tuple[CorpusIndex, Refresh]]:
+    """The corpus's index, brought up to date, and what the refresh did.
+
+    Files that cannot be read go to stderr if asked.
+    """
+    path = location if location is not None else corpus.root / DEFAULT_LOCATION
+    progress = _ProgressLine.for_options(options)
+    with CorpusIndex(path, corpus.root, config, rebuild=options.get("rebuild", False)) as stored:
+        refresh = stored.refresh(corpus.files, jobs=options["jobs"], progress=progress)
+        if progress is not None:
+            click.echo("\r\x1b[K", err=True, nl=False)
+        for input_error in refresh.errors if show_errors else ():
+            _error(input_error)
+        yield stored, refresh
+
+
+def _corpus(folder: str | None, options: dict[str, Any]) -> tuple[Corpus, Config]:
+    """The corpus (a folder, or the git repository around the working directory)."""
+    try:
+        config = config_from_options(options)
+        merged = effective_settings(options)
+    except ConfigError as bad_setting:
+        raise click.UsageError(str(bad_setting)) from bad_setting
+    include, exclude = merged["include"][0], merged["exclude"][0]
+    if folder is not None:
+        return folder_corpus(folder, include=include, exclude=exclude), config
+    paths = merged.get("paths", ([], "default"))[0]
+    corpus = git_corpus(Path.cwd(), include=include, exclude=exclude, paths=paths)
+    if corpus is None:
+        raise click.UsageError("not inside a git repository: name the corpus folder")
+    return corpus, config
+
+
+@cli.command(name="index")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, exists=True))
+@_format_option("text", "json")
+@_index_options
+@_sketch_options
+def index_command(folder: str | None, output_format: str, **options: Any) -> None:
+    """Build or refresh the persistent index of a corpus.
+
+    The corpus is FOLDER, or else the tracked files of the git repository around the
+    working directory. Only new and changed files are read and sketched again.
+    """
+    corpus, config = _corpus(folder, options)
+    with (
+        _exit_on_trouble(),
+        _refreshed(options["index_path"], corpus, config, options) as (_, refresh),
+    ):
+        pass
+    if output_format == "json":
+        click.echo(dumps(refresh.to_dict()))
+    else:
+        files = "1 file" if refresh.files == 1 else f"{refresh.files} files"
+        click.echo(
+            f"{files} ({refresh.added} added, {refresh.changed} changed, "
+            f"{refresh.removed} removed, {refresh.unchanged} unchanged), "
+            f"{refresh.articles} articles, in {refresh.seconds:.2f} s"
+        )
+    if refresh.errors and not options["keep_going"]:
+        sys.exit(EXIT_TROUBLE)
+
+
+@cli.command()
+@click.argument("files", nargs=-1)
+@click.option(
+    "--corpus",
+    "corpus_folder",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="The corpus folder. [default: the git repository's tracked files]",
+)
+@click.option("--all", "check_all", is_flag=True, help="Check the whole corpus; list every copy.")
+@_format_option("text", "json")
+@_index_options
+@_sketch_options
+def check(
+    files: tuple[str, ...],
+    corpus_folder: str | None,
+    check_all: bool,
+    output_format: str,
+    **options: Any,
+) -> None:
+    """Report FILES that are near-duplicates of each other or of the corpus (pre-commit).
+
+    The corpus's persistent index is refreshed first. Exit status: 0 none found,
+    1 near-duplicates found, 2 trouble.
+    """
+    corpus, config = _corpus(corpus_folder, options)
+    errors: list[InputError] = []
+    with (
+        _exit_on_trouble(),
+        _refreshed(options["index_path"], corpus, config, options) as (stored, refresh),
+    ):
+        if check_all:
+            # Files that cannot be read are the refresh's errors already; JSONL records
+            # (which the index leaves out) have no file of their own.
+            read = read_files(corpus.root, corpus.files)
+            documents = [document for document in read.documents if document.file is not None]
+            findings = [
+                Finding(member.article.id, cluster.keep.id, member.jaccard, member.containment)
+                for cluster in stored.duplicates(documents).clusters
+                for member in cluster.members[1:]
+            ]
+        else:
+            documents = []
+            for given in _checked(files, corpus, options):
+                read = read_documents([given])
+                errors.extend(read.errors)
+                documents.extend(_relative(document, corpus.root) for document in read.documents)
+            findings = stored.check(documents, stored.repeated_lines())
+    _report_errors(errors)  # the refresh's own were shown already
+    errors = [*refresh.errors, *errors]
+    if output_format == "json":
+        click.echo(
+            dumps(
+                {
+                    "findings": [
+                        {
+                            "path": finding.article,
+                            "near_duplicate_of": finding.original,
+                            "jaccard": round(finding.jaccard, 4),
+                            "containment": round(finding.containment, 4),
+                        }
+                        for finding in findings
+                    ],
+                    "errors": [{"path": error.path, "error": error.reason} for error in errors],
+                }
+            )
+        )
+    else:
+        for finding in findings:
+            click.echo(shown(str(finding)))
+    if errors and not options["keep_going"]:
+        sys.exit(EXIT_TROUBLE)
+    sys.exit(EXIT_FOUND if findings else EXIT_OK)
+
+
+def _checked(files: tuple[str, ...], corpus: Corpus, options: dict[str, Any]) -> list[str]:
+    """The files to check: those the corpus would hold, and any outside its root.
+
+    A hook is given every staged file, code and settings files too: those are left out.
+    """
+    merged = effective_settings(options)
+    include, exclude = merged["include"][0], merged["exclude"][0]
+    prefixes = [path.strip("/") for path in merged.get("paths", ([], "default"))[0]]
+    chosen = []
+    for given in files:
+        try:
+            relative = Path(given).resolve().relative_to(corpus.root).as_posix()
+        except ValueError:
+            chosen.append(given)
+            continue
+        inside = not prefixes or any(
+            relative == prefix or relative.startswith(f"{prefix}/") for prefix in prefixes
+        )
+        if inside and selected_files([relative], include=include, exclude=exclude):
+            chosen.append(given)
+    return chosen
+
+
+def _relative(document: Document, root: Path) -> Document:
+    """A document with its id and path relative to the corpus root, where it is inside."""
+    try:
+        relative = Path(document.path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return document
+    return dataclasses.replace(document, id=relative, path=relative)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -236,6 +236,64 @@ def file_identity(path: str) -> tuple[int, int] | None:
     return (status.st_dev, status.st_ino)
 
 
+def read_files(root: str | os.PathLike[str], paths: Sequence[str], *, jobs: int = 1) -> ReadResult:
+    """Read files named by paths relative to a folder, which are also their ids.
+
+    As :func:`read_documents` reads them inside a folder it was given alone (JSONL files
+    give their records), without walking the folder.
+
+    Args:
+        root: The folder.
+        paths: ``/``-separated paths relative to it.
+        jobs: Processes to extract the text of HTML files in.
+    """
+    result = ReadResult()
+    folder = str(root)
+    for found in _load([(os.path.join(folder, path), path) for path in paths], jobs):
+        if isinstance(found, InputError):
+            result.errors.append(found)
+        else:
+            result.documents.append(found)
+    return result
+
+
+def folder_files(
+    root: str | os.PathLike[str],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """The files :func:`read_documents` reads in a folder, as sorted relative paths.
+
+    Paths are ``/``-separated; hidden folders are skipped, as a scan skips them.
+    """
+    walked = _walk(str(root), _Globs(include), _Globs(exclude), set())
+    return [relative for _, relative, problem in walked if problem is None]
+
+
+def selected_files(
+    relative_paths: Sequence[str],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """Of ``/``-separated paths relative to a folder, those a scan of it would read.
+
+    They are the ones :func:`folder_files` lists, where they exist.
+    """
+    wanted, unwanted = _Globs(include), _Globs(exclude)
+    chosen = []
+    for relative in relative_paths:
+        *folders, name = relative.split("/")
+        skipped = any(
+            folder.startswith(".") or unwanted.match("/".join(folders[: depth + 1]), folder)
+            for depth, folder in enumerate(folders)
+        )
+        if not skipped and wanted.match(relative, name) and not unwanted.match(relative, name):
+            chosen.append(relative)
+    return chosen
+
+
 # What reading an input found, in order: its documents and the errors met on the way.
 _Found = list[Document | InputError]
 # A regular file to read, as (path, id), or what was found already (standard input, a

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -501,19 +501,79 @@ def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None)
     return _Batch(records, counts, signatures)
 
 
+def rebuilt_article(
+    document: Document,
+    segment: int | None,
+    pieces: tuple[tuple[int, int, int], ...],
+    dropped: tuple[Dropped, ...],
+) -> Article:
+    """The article of a document that cleaning and splitting gave as these pieces.
+
+    Args:
+        document: The document.
+        segment: The article's place in a split page, or ``None`` for a whole document.
+        pieces: Its kept text, as :attr:`CleanText.pieces`.
+        dropped: Its dropped lines, as :attr:`CleanText.dropped`.
+    """
+    return Article(
+        id=document.id if segment is None else f"{document.id}#{segment}",
+        document=document.id,
+        path=document.path,
+        segment=segment,
+        clean=(
+            _FileCleanText(document, pieces, dropped)
+            if isinstance(document, FileDocument)
+            else CleanText(document.text, pieces, dropped)
+        ),
+        mtime=document.mtime,
+    )
+
+
+def sketch_documents(
+    documents: Sequence[Document],
+    config: Config,
+    repeated: RepeatedLines | None,
+    *,
+    jobs: int = 1,
+) -> Sketches:
+    """Clean, split and sketch documents with repeated lines learnt already.
+
+    The stages :func:`find_duplicates` runs before LSH, for a store of sketches (the
+    persistent index) that learns the repeated lines from more documents than it sketches.
+
+    Args:
+        documents: The documents.
+        config: Settings.
+        repeated: The corpus's repeated lines (:func:`learn_repeated_lines`), or ``None``.
+        jobs: Processes to work in; the result is the same for any number.
+    """
+    with _collector_paused() as collect, contextlib.ExitStack() as stack:
+        workers = None
+        if jobs > 1 and len(documents) > _CHUNK:
+            workers = _Workers(documents, jobs, collect)
+            stack.callback(workers.executor.shutdown)
+        return _sketch(documents, config, workers, None, repeated)
+
+
 def _sketch(
     documents: Sequence[Document],
     config: Config,
     workers: _Workers | None,
     progress: Progress | None,
+    repeated: RepeatedLines | Literal["learn"] | None = "learn",
 ) -> Sketches:
-    """Clean, split and sketch documents, in ``workers`` if given."""
+    """Clean, split and sketch documents, in ``workers`` if given.
+
+    ``repeated`` are the corpus's repeated lines, or ``"learn"`` to learn them from
+    ``documents``.
+    """
     starts = range(0, len(documents), _CHUNK)
     articles: list[Article] = []
     sources: list[int] = []
     counts: list[npt.NDArray[np.int64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
-    repeated = learn_repeated_lines(documents, config, workers, progress)
+    if isinstance(repeated, str):  # "learn"
+        repeated = learn_repeated_lines(documents, config, workers, progress)
     if workers is not None:
         batches: Iterable[_Batch] = workers.map(
             _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
@@ -524,22 +584,8 @@ def _sketch(
         )
     for start, batch in zip(starts, batches, strict=True):
         for position, segment, pieces, dropped in batch.articles:
-            document = documents[start + position]
             sources.append(start + position)
-            articles.append(
-                Article(
-                    id=document.id if segment is None else f"{document.id}#{segment}",
-                    document=document.id,
-                    path=document.path,
-                    segment=segment,
-                    clean=(
-                        _FileCleanText(document, pieces, dropped)
-                        if isinstance(document, FileDocument)
-                        else CleanText(document.text, pieces, dropped)
-                    ),
-                    mtime=document.mtime,
-                )
-            )
+            articles.append(rebuilt_article(documents[start + position], segment, pieces, dropped))
         counts.append(batch.shingle_counts)
         signatures.append(batch.signatures)
         if progress:
@@ -789,45 +835,75 @@ def find_duplicates(
     documents = list(documents)
     if jobs < 1:
         raise ConfigError(f"'jobs' must be at least 1 (got {jobs!r})")
-    with _collector_paused() as collect:
-        with contextlib.ExitStack() as stack:
-            workers = None
-            if jobs > 1 and len(documents) > _CHUNK:
-                workers = _Workers(documents, jobs, collect)
-                stack.callback(workers.executor.shutdown)
-            sketches = _sketch(documents, config, workers, progress)
-            articles = sketches.articles
-            _check_unique_ids(articles)
-            eligible: list[int] = []
-            skipped: list[Skipped] = []
-            for index, (article, count) in enumerate(
-                zip(articles, sketches.shingle_counts.tolist(), strict=True)
-            ):
-                if count >= config.min_shingles:
-                    eligible.append(index)
-                else:
-                    # Cleaning keeps only lines with text: no kept line, no text.
-                    reason = "empty" if not len(article.clean) else "too short"
-                    skipped.append(Skipped(article.id, reason, count))
-            lsh = LSHIndex.from_config(config)
-            _log.info(
-                "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
-                len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
-            )  # fmt: skip
-            # With every article eligible, the index reads the signatures without a copy.
-            among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
-            if progress:
-                progress("finding candidates", 0, len(eligible))
-            candidates = lsh.candidates(sketches.signatures, among)
-            if progress:
-                progress("finding candidates", len(eligible), len(eligible))
-            edges = _verify(sketches, candidates.pairs, config, workers, progress)
-        matches = [edge for edge in edges if edge.is_match(config)]
-        clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
-        _log.info(
-            "%d candidate pairs, %d verified as copies, %d clusters",
-            len(edges), len(matches), len(clusters),
-        )  # fmt: skip
+    with _collector_paused() as collect, contextlib.ExitStack() as stack:
+        workers = None
+        if jobs > 1 and len(documents) > _CHUNK:
+            workers = _Workers(documents, jobs, collect)
+            stack.callback(workers.executor.shutdown)
+        sketches = _sketch(documents, config, workers, progress)
+        return _clustered(sketches, documents, config, workers, progress)
+
+
+def duplicates_of_sketches(
+    sketches: Sketches,
+    documents: Sequence[Document],
+    config: Config,
+    *,
+    progress: Progress | None = None,
+) -> DedupResult:
+    """What :func:`find_duplicates` finds, from the documents' sketches made already.
+
+    Args:
+        sketches: The documents' articles and sketches, as :func:`sketch_documents`
+            makes them (or a store of them gives back).
+        documents: The documents; ``sketches.sources`` index into them.
+        config: The settings the sketches were made with.
+        progress: Called as ``progress(stage, done, total)`` while working.
+    """
+    with _collector_paused():
+        return _clustered(sketches, list(documents), config, None, progress)
+
+
+def _clustered(
+    sketches: Sketches,
+    documents: list[Document],
+    config: Config,
+    workers: _Workers | None,
+    progress: Progress | None,
+) -> DedupResult:
+    """LSH, verification and clustering of sketched articles (in ``workers`` if given)."""
+    articles = sketches.articles
+    _check_unique_ids(articles)
+    eligible: list[int] = []
+    skipped: list[Skipped] = []
+    for index, (article, count) in enumerate(
+        zip(articles, sketches.shingle_counts.tolist(), strict=True)
+    ):
+        if count >= config.min_shingles:
+            eligible.append(index)
+        else:
+            # Cleaning keeps only lines with text: no kept line, no text.
+            reason = "empty" if not len(article.clean) else "too short"
+            skipped.append(Skipped(article.id, reason, count))
+    lsh = LSHIndex.from_config(config)
+    _log.info(
+        "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
+        len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
+    )  # fmt: skip
+    # With every article eligible, the index reads the signatures without a copy.
+    among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
+    if progress:
+        progress("finding candidates", 0, len(eligible))
+    candidates = lsh.candidates(sketches.signatures, among)
+    if progress:
+        progress("finding candidates", len(eligible), len(eligible))
+    edges = _verify(sketches, candidates.pairs, config, workers, progress)
+    matches = [edge for edge in edges if edge.is_match(config)]
+    clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
+    _log.info(
+        "%d candidate pairs, %d verified as copies, %d clusters",
+        len(edges), len(matches), len(clusters),
+    )  # fmt: skip
     stats = Stats(
         documents=len(documents),
         articles=len(articles),

@@ -15,8 +15,9 @@ from typing import Any
 from neardup.config import Config
 from neardup.errors import ConfigError
 
-#: Settings a file may hold besides :class:`Config`'s fields: the reading options.
-READING_KEYS: tuple[str, ...] = ("include", "exclude")
+#: Settings a file may hold besides :class:`Config`'s fields: the reading options
+#: (``paths`` narrows the corpus of ``neardup check`` in a git repository).
+READING_KEYS: tuple[str, ...] = ("include", "exclude", "paths")
 
 
 @dataclass(frozen=True)
