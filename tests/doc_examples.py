@@ -191,9 +191,11 @@ def normalised(output: str, folder: Path) -> str:
     - The folder the example ran in (a temporary one) is dropped from paths.
     - Trailing spaces are dropped from every line, and blank lines from the end: Markdown
       editors strip them, and a terminal shows none.
+    - Durations a command reports (``in 0.04 s``) become ``in SECONDS s``.
     """
     output = output.replace(f"{folder}/", "").replace(str(folder), ".")
     output = re.sub(r'(neardup, version |"neardup_version": ")[^"\s]+', r"\1VERSION", output)
+    output = re.sub(r"\bin \d+(\.\d+)? s\b", "in SECONDS s", output)
     lines = [line.rstrip() for line in output.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
