@@ -593,6 +593,8 @@ def _journal(
     merged = effective_settings(options)
     return actions.Journal(
         {
+            # The plan names files by the paths given, relative to the working folder.
+            "cwd": os.getcwd(),
             "paths": [given if given == STDIN else os.path.realpath(given) for given in paths],
             "action": "delete" if delete else "move",
             "target": None if move_to is None else os.path.realpath(move_to),
