@@ -484,14 +484,25 @@ class Journal:
             return None
 
     def save(self, plan_: Plan) -> None:
-        """Write the plan where a rerun finds it (atomically: all of it, or nothing)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the plan where a rerun finds it (atomically: all of it, or nothing).
+
+        Raises:
+            InputError: The cache folder cannot be written (nothing was acted on).
+        """
         partial = self.path.with_name(self.path.name + _TEMPORARY_SUFFIX)
-        with open(partial, "w", encoding="utf-8") as handle:
-            json.dump(dataclasses.asdict(plan_), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(partial, "w", encoding="utf-8") as handle:
+                json.dump(dataclasses.asdict(plan_), handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, self.path)
+        except OSError as error:
+            raise InputError(
+                str(self.path.parent),
+                f"cannot save the plan of this run, which a rerun would finish "
+                f"({error.strerror or error}); set XDG_CACHE_HOME to a folder you can write",
+            ) from None
 
     def remove(self) -> None:
         """Forget the plan: the run carried it out."""
