@@ -10,8 +10,9 @@ The plan decides which files are redundant; the actions carry it out safely.
   comes after it; a file comes where its first article does): a file goes only when each
   of its articles lies inside a file already staying. The same is then done again over
   what stays, as a second run would, until nothing more would go; a file whose copy went
-  in such a later pass stays after all. So a file that goes never relies on another that
-  goes, no cluster loses its last copy, and a second run finds nothing to do.
+  in such a later pass stays after all, and what stays is decided again. So a file that
+  goes never relies on another that goes, no cluster loses its last copy, and a second
+  run finds nothing to do.
 - **Only files.** Records of JSONL files and standard input are never acted on, and a
   file is never set aside for a copy that is only such a record. A file reached by two
   paths is read once, and is never a copy of itself.
@@ -242,11 +243,26 @@ def plan(result: DedupResult) -> Plan:
         articles_of
     )
     going: list[str] = []
-    while gone := _decide(articles, articles_of, holders, order, staying):
-        going.extend(gone)
-        staying.difference_update(gone)
-    # A file that went early may have lost, in a later pass, the copy it went for: it
-    # stays after all (nothing that went relies on a file that went).
+    # A file that went early may lose, in a later pass, the copy it went for: it stays
+    # after all, and what stays is decided again (a file may lie inside it). The rounds
+    # are bounded; should they run out, the loop below still keeps every such file.
+    for _ in range(len(articles_of) + 1):
+        while gone := _decide(articles, articles_of, holders, order, staying):
+            going.extend(gone)
+            staying.difference_update(gone)
+        back = {
+            document
+            for document in going
+            if not all(
+                any(articles[outer].document in staying for outer, _, _ in holders.get(inner, []))
+                for inner in articles_of[document]
+            )
+        }
+        if not back:
+            break
+        staying |= back
+        going = [document for document in going if document not in back]
+    # Nothing that went relies on a file that went.
     redundant: list[Redundant] = []
     for document_id in going:
         copies = [
