@@ -64,6 +64,22 @@ def test_a_killed_run_finished_from_another_folder_ends_as_one_run(
     assert dry.stdout.startswith("0 of 1 files are redundant"), dry.stdout
 
 
+def test_a_run_given_full_paths_is_finished_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copies_folder(tmp_path / "work" / "corpus")
+    monkeypatch.chdir(tmp_path / "work")
+    with monkeypatch.context() as killed:
+        killed_after_planning(killed)
+        CliRunner().invoke(cli, ["dedup", str(folder), "--delete", "--yes"])
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    rerun = CliRunner().invoke(cli, ["dedup", str(folder), "--delete", "--yes"])
+    assert rerun.exit_code == 0, rerun.output
+    assert "finishing the interrupted run of this command (1 files planned)" in rerun.stderr
+    assert set(snapshot(folder)) == {"copy0.txt"}
+
+
 def test_a_cache_folder_that_cannot_be_written_stops_dedup_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -473,12 +473,13 @@ class Journal:
     """The plan of a run that moves or deletes files, kept until the run ends.
 
     Saved before the first file is touched, and removed when the plan has been carried
-    out; a run started again with the same folders, action, target and settings, from the
-    same working folder (the plan names files as they were given), finds it and finishes
-    that plan (every file is still checked before acting), instead of
-    planning anew over a folder the first run half changed: killed at any point, a run
-    and its rerun end where one run would have. It lives in the user's cache folder
-    (``$XDG_CACHE_HOME/neardup``, else ``~/.cache/neardup``), never among the files.
+    out; a run started again with the same folders, action, target and settings (and from
+    the same working folder where a path was given relative to it: the plan names files
+    as they were given) finds it and finishes that plan (every file is still checked
+    before acting), instead of planning anew over a folder the first run half changed:
+    killed at any point, a run and its rerun end where one run would have. It lives in
+    the user's cache folder (``$XDG_CACHE_HOME/neardup``, else ``~/.cache/neardup``),
+    never among the files.
     """
 
     def __init__(self, run: dict[str, object]) -> None:

@@ -593,8 +593,12 @@ def _journal(
     merged = effective_settings(options)
     return actions.Journal(
         {
-            # The plan names files by the paths given, relative to the working folder.
-            "cwd": os.getcwd(),
+            # The plan names files by the paths given: relative ones, from the working folder.
+            "cwd": (
+                os.getcwd()
+                if any(given != STDIN and not os.path.isabs(given) for given in paths)
+                else None
+            ),
             "paths": [given if given == STDIN else os.path.realpath(given) for given in paths],
             "action": "delete" if delete else "move",
             "target": None if move_to is None else os.path.realpath(move_to),
