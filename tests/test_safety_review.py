@@ -6,14 +6,17 @@ Each test builds its folder from real text (the Sky News story) and runs the rea
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from neardup import Config, shingle_set
+from neardup.actions import locked
 from neardup.cli import cli
 
 from .conftest import story_paragraphs
@@ -208,3 +211,26 @@ def test_after_dedup_a_second_run_has_nothing_to_do_when_a_file_stays_after_all(
     assert "f3.txt" not in snapshot(folder)  # it acted
     second = CliRunner().invoke(cli, ["dedup", str(folder), "--keep", "first"])
     assert second.stdout.startswith(f"0 of {len(snapshot(folder))} files"), second.stdout
+
+
+# Locks: a worker process outliving a killed run must not keep the folder locked.
+
+
+def test_a_process_forked_while_a_run_holds_its_lock_does_not_keep_the_folder_locked(
+    tmp_path: Path,
+) -> None:
+    # With --jobs 2, scanning forks worker processes while the lock is held; a SIGKILL of
+    # the run leaves them behind (orphans), and they must not lock every later run out.
+    folder = copies_folder(tmp_path / "corpus")
+    with locked([folder]):
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child only waits to be killed
+            time.sleep(60)
+            os._exit(0)
+    try:
+        result = CliRunner().invoke(cli, ["dedup", str(folder), "--delete", "--yes"])
+        assert result.exit_code == 0, result.stderr
+        assert set(snapshot(folder)) == {"copy0.txt"}
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
