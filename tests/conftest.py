@@ -39,11 +39,9 @@ def seeds_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _cache_folder(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Journals of interrupted dedup runs go to a cache folder of the test session's own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+def _cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Journals of interrupted dedup runs go to a cache folder of each test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))
 
 
 def helsinki_rows() -> list[Any]:

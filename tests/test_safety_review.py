@@ -132,37 +132,6 @@ RESULTS_TABLE = "\n\n".join(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design: lines that cleaning drops (a table, a fact box, captions) are not "
-    "compared, so a file holding them can go even at --containment 1.0",
-)
-def test_at_containment_one_a_file_with_a_table_found_nowhere_else_stays(
-    tmp_path: Path,
-) -> None:
-    folder = write(
-        tmp_path / "corpus",
-        {"a-story.txt": story() + "\n", "b-with-results.txt": f"{story()}\n\n{RESULTS_TABLE}\n"},
-    )
-    texts = {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir()}
-    code = (
-        CliRunner()
-        .invoke(
-            cli,
-            ["dedup", str(folder), "--containment", "1.0", "--keep", "first", "--delete", "--yes"],
-        )
-        .exit_code
-    )
-    assert code == 0
-    left = set().union(*(shingles(path.read_text(encoding="utf-8")) for path in folder.iterdir()))
-    for name, text in texts.items():
-        missing = shingles(text) - left
-        assert not missing, (name, len(missing))
-
-
-# Idempotence: a file that "stays after all" may lie inside another that stays.
-
-
 def chained_folder(folder: Path) -> Path:
     """Copies, edited copies, an excerpt and pages of the story and Helsinki articles.
 

@@ -7,12 +7,12 @@ The plan decides which files are redundant; the actions carry it out safely.
   the article's shingles are found in that other article, in that direction. Files
   holding an article that lies inside no other file stay. The others are decided one at
   a time in keep order (the keep policy, except that an article lying inside another
-  comes after it; a file comes where its first article does): a file goes only when each
-  of its articles lies inside a file already staying. The same is then done again over
-  what stays, as a second run would, until nothing more would go; a file whose copy went
-  in such a later pass stays after all, and what stays is decided again. So a file that
-  goes never relies on another that goes, no cluster loses its last copy, and a second
-  run finds nothing to do.
+  comes after it; a file comes where the first of its articles in that order does): a
+  file goes only when each of its articles lies inside a file already staying. The same
+  is then done again over what stays, as a second run would, until nothing more would
+  go; a file whose copy went in such a later pass stays after all, and what stays is
+  decided again. So a file that goes never relies on another that goes, no cluster
+  loses its last copy, and a second run finds nothing to do.
 - **Only files.** Records of JSONL files and standard input are never acted on, and a
   file is never set aside for a copy that is only such a record. A file reached by two
   paths is read once, and is never a copy of itself.
@@ -76,7 +76,7 @@ class FileState:
 
     @classmethod
     def of(cls, document: Document) -> FileState:
-        """The state of a document's file as read (``document.file`` must be set)."""
+        """The state of a document's file as read (its ``path`` where it has no ``file``)."""
         path = document.file or document.path
         return cls(path, file_identity(path), document.size, document.mtime, document.digest)
 
@@ -140,21 +140,6 @@ class Redundant:
     copies: tuple[Copy, ...]
     state: FileState
     depends: tuple[FileState, ...]
-
-    @property
-    def keep(self) -> str:
-        """The id of the kept copy of the file's first article."""
-        return self.copies[0].kept
-
-    @property
-    def jaccard(self) -> float:
-        """The Jaccard similarity of the file's first article with its kept copy."""
-        return self.copies[0].jaccard
-
-    @property
-    def containment(self) -> float:
-        """The share of the file's first article found in its kept copy."""
-        return self.copies[0].containment
 
 
 @dataclass(frozen=True)
@@ -309,8 +294,8 @@ def _decide(
     """The files (of ``alive``) that one run over ``alive`` would set aside, in order.
 
     Files holding an article found in no other file of ``alive`` stay; then the others
-    are decided in keep order (the keep order of their first article), each going only
-    when every article of it lies inside a file already staying.
+    are decided in keep order (where the first of their articles in keep order comes),
+    each going only when every article of it lies inside a file already staying.
     """
     staying = {
         document
