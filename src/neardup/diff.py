@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import regex
 from rapidfuzz.distance import Indel
 
@@ -48,6 +49,10 @@ _HYPHENATED = regex.compile(r"[\p{L}\p{N}]-\Z")
 _SENTENCE_END = regex.compile(r"[.!?][\"')\]]*$", regex.MULTILINE)
 # Whether each code point below U+3001 is whitespace (as str.split() and \s see it).
 _IS_SPACE = np.array([chr(code).isspace() for code in range(0x3001)] + [False])
+# Last characters of a word that may end a sentence (before normalising: curly quotes too).
+_SENTENCE_LAST_CHARACTERS = np.array(
+    [ord(c) for c in ".!?\"')]\u201d\u2019\u00bb\u201c\u2018\u00ab"]
+)
 
 
 @dataclass(frozen=True)
@@ -151,63 +156,98 @@ def _words(clean: CleanText) -> _Words:
     kept and the other's removed is still found in both; only kept words are reported.
     """
     original = clean.original
-    starts, ends = _word_bounds(original)
-    lines = sorted(
+    starts, ends, may_end = _word_bounds(original)
+    # Normalising the whole text at once is faster; it is used when it keeps the words
+    # apart as the original does (a zero-width space between words would not).
+    keys = normalize(original).split()
+    if len(keys) != len(starts):
+        keys = [normalize(original[start:end]) for start, end in zip(starts, ends, strict=True)]
+    lines = []  # (first word, last word + 1, kept, start, end) of each line with words
+    for start, end, kept in sorted(
         [(start, start + length, True) for _, start, length in clean.pieces]
         + [(*item.span, False) for item in clean.dropped]
-    )
-    words = _Words(original, [], [], [], [], [], {}, [])
-    block: list[tuple[int, int]] = []  # each line's words: starts[first:last]
-    block_kept = True
-    previous_end: int | None = None
-    for start, end, kept in lines:
+    ):
         first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        if first == last:
-            continue
-        if previous_end is not None and (
-            kept != block_kept or original.count("\n", previous_end, start) >= 2
-        ):
-            _add_block(words, starts, ends, block, block_kept)
-            block = []
-        block.append((first, last))
-        block_kept = kept
-        previous_end = end
-    _add_block(words, starts, ends, block, block_kept)
-    words.sentence_starts.extend(_sentence_starts(words.keys, words.breaks))
-    words.kept_before.extend(itertools.accumulate(words.kept, initial=0))
-    return words
+        if first < last:
+            lines.append((first, last, kept, start, end))
+    breaks: dict[int, int] = {}
+    joined: list[int] = []  # words whose rest, after a hyphen and a line wrap, is next
+    block_start = 0
+    for index in range(1, len(lines) + 1):
+        if index < len(lines):
+            previous, line = lines[index - 1], lines[index]
+            if previous[2] == line[2] and original.count("\n", previous[4], line[3]) < 2:
+                continue
+            breaks[line[0]] = 2
+        block = [(first, last) for first, last, *_ in lines[block_start:index]]
+        _block_breaks(original, starts, ends, block, breaks, joined)
+        block_start = index
+    selected = np.zeros(len(starts), dtype=bool)
+    kept_words = np.zeros(len(starts), dtype=bool)
+    for first, last, kept, _, _ in lines:
+        selected[first:last] = True
+        kept_words[first:last] = kept
+    for index in reversed(joined):
+        # "computer-" at a line end and "coding" after it: the word "computer-coding".
+        ends[index] = ends[index + 1]
+        keys[index] = normalize(_WHITESPACE.sub("", original[starts[index] : ends[index]]))
+        selected[index + 1] = False
+        may_end[index] = may_end[index + 1]
+    indices = np.flatnonzero(selected)
+    if len(indices) < len(starts):
+        starts = [starts[i] for i in indices.tolist()]
+        ends = [ends[i] for i in indices.tolist()]
+        keys = [keys[i] for i in indices.tolist()]
+        new_index = np.searchsorted(indices, list(breaks)).tolist()
+        breaks = dict(zip(new_index, breaks.values(), strict=True))
+    kept_list = kept_words[indices]
+    kept_before = np.concatenate(([0], np.cumsum(kept_list))).tolist()
+    return _Words(
+        original,
+        starts,
+        ends,
+        keys,
+        kept_list.tolist(),
+        kept_before,
+        breaks,
+        _sentence_starts(keys, breaks, may_end[indices]),
+    )
 
 
-def _word_bounds(text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets of the whitespace-separated words of ``text``."""
+def _word_bounds(text: str) -> tuple[list[int], list[int], npt.NDArray[np.bool_]]:
+    """Start and end offsets of the whitespace-separated words of ``text``.
+
+    Also whether each word's last character is one a sentence can end with, so that
+    only those words are tested against ``_SENTENCE_END``.
+    """
     if not text:
-        return [], []
+        return [], [], np.zeros(0, dtype=bool)
     code_points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     space = _IS_SPACE[np.minimum(code_points, len(_IS_SPACE) - 1)]
     edges = np.flatnonzero(np.diff(np.concatenate(([True], space, [True])).astype(np.int8)))
-    return edges[0::2].tolist(), edges[1::2].tolist()
+    may_end = np.isin(code_points[edges[1::2] - 1], _SENTENCE_LAST_CHARACTERS)
+    return edges[0::2].tolist(), edges[1::2].tolist(), may_end
 
 
-def _sentence_starts(keys: Sequence[str], breaks: dict[int, int]) -> list[int]:
+def _sentence_starts(
+    keys: Sequence[str], breaks: dict[int, int], may_end: npt.NDArray[np.bool_]
+) -> list[int]:
     """Where sentences start: after a word ending one, and at every paragraph break."""
-    if not keys:
-        return [0]
-    joined = "\n".join(keys)
-    line_starts = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 1)
-    line_starts = np.concatenate(([0], line_starts[:-1]))
-    ends = [match.end() for match in _SENTENCE_END.finditer(joined)]
-    after_end = (np.searchsorted(line_starts, ends, side="right")).tolist()
+    after_end = [
+        index + 1 for index in np.flatnonzero(may_end).tolist() if _SENTENCE_END.search(keys[index])
+    ]
     return sorted({0, len(keys), *breaks, *after_end})
 
 
-def _add_block(
-    words: _Words,
+def _block_breaks(
+    original: str,
     starts: Sequence[int],
     ends: Sequence[int],
     block: Sequence[tuple[int, int]],
-    kept: bool,
+    breaks: dict[int, int],
+    joined: list[int],
 ) -> None:
-    """Add a block of lines (no blank line inside) to ``words``.
+    """Record the paragraph breaks and hyphen-split words of a block (no blank line in it).
 
     ``block`` holds each line's words as a range of ``starts`` and ``ends``. A block is
     hard-wrapped when its lines are at most ``_MAX_WRAP_WIDTH`` long and no line's
@@ -216,36 +256,19 @@ def _add_block(
     paragraph breaks, and a word split at a hyphen across a line end is one word.
     Otherwise every line is a paragraph.
     """
-    if not block:
+    if len(block) < 2:
         return
-    original = words.original
-    if words.starts:
-        words.breaks[len(words.starts)] = 2
     lengths = [ends[last - 1] - starts[first] for first, last in block]
     width = max(lengths)
     wrapped = width <= _MAX_WRAP_WIDTH and all(
         length + 1 + ends[first] - starts[first] > width
         for length, (first, _) in zip(lengths, block[1:], strict=False)
     )
-    for number, (first, last) in enumerate(block):
-        if number and not wrapped:
-            words.breaks[len(words.starts)] = 1
-        elif number and _HYPHENATED.search(original, words.starts[-1], words.ends[-1]):
-            # "computer-" at a line end and "coding" after it: the word "computer-coding".
-            words.ends[-1] = ends[first]
-            joined = original[words.starts[-1] : ends[first]]
-            words.keys[-1] = normalize(_WHITESPACE.sub("", joined))
-            first += 1
-            if first == last:
-                continue
-        words.starts.extend(starts[first:last])
-        words.ends.extend(ends[first:last])
-        words.kept.extend([kept] * (last - first))
-        keys = normalize(original[starts[first] : ends[last - 1]]).split()
-        if len(keys) != last - first:
-            # Normalising changed where words split (a zero-width space): word by word.
-            keys = [normalize(original[starts[i] : ends[i]]) for i in range(first, last)]
-        words.keys.extend(keys)
+    for (_, last), (first, _) in itertools.pairwise(block):
+        if not wrapped:
+            breaks[first] = 1
+        elif _HYPHENATED.search(original, starts[last - 1], ends[last - 1]):
+            joined.append(last - 1)
 
 
 # One aligned stretch of word indices: (equal, a_start, a_end, b_start, b_end).
