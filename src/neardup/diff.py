@@ -35,7 +35,7 @@ Span = tuple[int, int]
 
 # A changed piece is an edit (``replace``) when at least this share of its words agree
 # (Indel similarity); below it, one copy dropped a passage and the other added another.
-_REPLACE_SIMILARITY = 0.5
+_REPLACE_SIMILARITY = 0.3
 # An equal run of at most this many words between two changes at least as long is a
 # chance match ("the", "of"), not an anchor.
 _STRAY_MATCH_WORDS = 2
