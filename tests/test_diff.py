@@ -125,13 +125,15 @@ def test_scan_diffs_adds_segments_to_copies(tmp_path: Path) -> None:
     )
 
 
-def test_a_rewritten_passage_is_one_replace_with_its_shared_words() -> None:
+def test_paragraphs_merged_and_reworded_are_each_replaced_with_their_own_words() -> None:
     source = "\n\n".join(story_paragraphs()[:2])
     # One paragraph made of the source's two, lightly reworded.
     rewrite = source.replace("\n\n", " ").replace("major escalation", "big escalation")
     rewrite = rewrite.replace("last week", "recently")
     result = diff(source, rewrite)
-    assert [s.op for s in result.segments] == ["replace"]
-    changes = [(w.a_text, w.b_text) for w in result.segments[0].words]
-    assert ("major", "big") in changes
-    assert ("last week", "recently") in changes
+    # Each of a's paragraphs is replaced by its part of b's one paragraph.
+    assert [s.op for s in result.segments] == ["replace", "replace"]
+    assert [s.a_text for s in result.segments] == source.split("\n\n")
+    assert " ".join(s.b_text or "" for s in result.segments) == rewrite
+    changes = [[(w.a_text, w.b_text) for w in s.words] for s in result.segments]
+    assert changes == [[("major", "big")], [("last week", "recently")]]
