@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import itertools
 import json
 import os
@@ -57,7 +56,7 @@ from neardup.shingles import shingle_hashes_batch
 from neardup.verify import Edge, similarity
 
 #: The layout of the tables; an index of another layout is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Where an index lives, relative to its corpus's root.
 DEFAULT_LOCATION = Path(".neardup") / "index.db"
 # PRAGMA application_id of neardup's index files ("NDUP"), which tells them from others.
@@ -445,22 +444,25 @@ class CorpusIndex:
             root = str(self.root)
             errors: list[InputError] = []
             unchanged: list[str] = []
-            new: dict[str, tuple[int, int, str]] = {}
+            touched: dict[str, os.stat_result] = {}
             for path in files:
                 try:
                     status = os.stat(os.path.join(root, path))
-                    old = stored.get(path)
-                    if old is not None and (old[1], old[2]) == (
-                        status.st_size,
-                        status.st_mtime_ns,
-                    ):
-                        unchanged.append(path)
-                        continue
-                    with open(os.path.join(root, path), "rb") as handle:
-                        digest = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
                 except OSError as error:
                     errors.append(InputError(path, error.strerror or str(error)))
                     continue
+                old = stored.get(path)
+                if old is not None and (old[1], old[2]) == (status.st_size, status.st_mtime_ns):
+                    unchanged.append(path)
+                else:
+                    touched[path] = status
+            # New and touched files are read once: their digest (SHA-256 of the bytes
+            # read) tells a touched file whose bytes are the same from a changed one.
+            documents = []
+            new: dict[str, tuple[int, int, str]] = {}
+            for document in self._read(sorted(touched), errors, jobs):
+                path, status, old = document.id, touched[document.id], stored.get(document.id)
+                digest = document.digest or ""
                 if old is not None and old[3] == digest:
                     db.execute(
                         "UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?",
@@ -469,10 +471,10 @@ class CorpusIndex:
                     unchanged.append(path)
                 else:
                     new[path] = (status.st_size, status.st_mtime_ns, digest)
+                    documents.append(document)
             kept = set(unchanged)
             gone = [path for path in stored if path not in kept]
             self._forget([stored[path][0] for path in gone])
-            documents = self._read(sorted(new), errors)
             readable = {document.id for document in documents}
             file_ids = self._add_files({path: new[path] for path in sorted(readable)})
             if gone or documents:
@@ -483,7 +485,7 @@ class CorpusIndex:
             if stale:
                 self._forget_articles(list(stale.values()))
                 file_ids.update(stale)
-                documents.extend(self._read(sorted(stale), errors))
+                documents.extend(self._read(sorted(stale), errors, jobs))
             self._sketch(documents, file_ids, repeated, jobs, progress)
             articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         added = sum(1 for path in readable if path not in stored)
@@ -500,9 +502,11 @@ class CorpusIndex:
             rebuilt=rebuilt,
         )
 
-    def _read(self, paths: Sequence[str], errors: list[InputError]) -> list[Document]:
+    def _read(
+        self, paths: Sequence[str], errors: list[InputError], jobs: int = 1
+    ) -> list[Document]:
         """The documents of some files, with ids relative to the root (errors added)."""
-        read = read_files(self.root, paths)
+        read = read_files(self.root, paths, jobs=jobs)
         errors.extend(read.errors)
         # The records of a JSONL file have no file of their own.
         documents = [document for document in read.documents if document.file is not None]
