@@ -13,7 +13,7 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from neardup._processes import process_pool
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
@@ -314,9 +315,9 @@ class _Workers:
         context = multiprocessing.get_context()
         self.documents = documents
         self.inherit = context.get_start_method() == "fork"
-        self.executor = ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=context,
+        self.executor = process_pool(
+            jobs,
+            context,
             initializer=_inherit,
             # Under fork, the arguments reach the workers by inheritance, not pickling.
             initargs=(documents if self.inherit else (), collect),
