@@ -388,9 +388,10 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     ]
     config = Config()
     monkeypatch.setattr(pipeline, "_VERIFY_GROUP", 8)
-    sketches = pipeline._sketch(documents, config, None, None)
+    lsh = LSHIndex.from_config(config)
+    sketches = pipeline._sketch(documents, config, lsh, None, None)
     every = np.arange(len(sketches.articles))
-    pairs = LSHIndex.from_config(config).candidates(sketches.signatures, every).pairs
+    pairs = lsh.candidates_of_keys(sketches.band_keys, every).pairs
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
     assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)

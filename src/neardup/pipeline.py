@@ -44,6 +44,7 @@ _VERIFY_GROUP = _CHUNK * 4
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
 _TASKS_AHEAD = 8
 _R = TypeVar("_R")
+_Number = TypeVar("_Number", bound=np.generic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +91,15 @@ class Sketches:
         articles: The articles, sorted by id.
         sources: Each article's document's position in the documents sketched.
         shingle_counts: Each article's number of shingles, repeats counted.
-        signatures: ``(articles, num_perm)`` MinHash signatures.
+        band_keys: ``(articles, bands)`` LSH band keys of the MinHash signatures
+            (:meth:`~neardup.lsh.LSHIndex.band_keys`); the signatures themselves are
+            not kept, since the keys are all the index reads of them.
     """
 
     articles: list[Article]
     sources: npt.NDArray[np.int64]
     shingle_counts: npt.NDArray[np.int64]
-    signatures: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class _Batch:
 
     articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
     shingle_counts: npt.NDArray[np.int64]
-    signatures: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True)
@@ -464,8 +467,10 @@ def _unique_rows(
     return values[keep], bounds
 
 
-def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None) -> _Batch:
-    """Clean, split, shingle and MinHash a chunk of documents (the work run in workers)."""
+def _sketch_chunk(
+    chunk: _Chunk, config: Config, repeated: RepeatedLines | None, lsh: LSHIndex
+) -> _Batch:
+    """Clean, split, shingle, MinHash and band a chunk of documents (the work run in workers)."""
     records = []
     texts = []
     for position, document in enumerate(_documents_of(chunk)):
@@ -477,29 +482,31 @@ def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None)
     # A repeated shingle leaves a minimum unchanged: the rows need not be made sets.
     values = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
     signatures = _hasher(config.num_perm, config.seed).signatures_of_concatenated(values, counts)
-    return _Batch(records, counts, signatures)
+    return _Batch(records, counts, lsh.band_keys(signatures))
 
 
 def _sketch(
     documents: Sequence[Document],
     config: Config,
+    lsh: LSHIndex,
     workers: _Workers | None,
     progress: Progress | None,
 ) -> Sketches:
-    """Clean, split and sketch documents, in ``workers`` if given."""
+    """Clean, split, sketch and band documents for ``lsh``, in ``workers`` if given."""
     starts = range(0, len(documents), _CHUNK)
     articles: list[Article] = []
     sources: list[int] = []
     counts: list[npt.NDArray[np.int64]] = []
-    signatures: list[npt.NDArray[np.uint32]] = []
+    band_keys: list[npt.NDArray[np.uint64]] = []
     repeated = learn_repeated_lines(documents, config, workers)
     if workers is not None:
         batches: Iterable[_Batch] = workers.map(
-            _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
+            _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated), repeat(lsh)
         )
     else:
         batches = (
-            _sketch_chunk(documents[start : start + _CHUNK], config, repeated) for start in starts
+            _sketch_chunk(documents[start : start + _CHUNK], config, repeated, lsh)
+            for start in starts
         )
     for start, batch in zip(starts, batches, strict=True):
         for position, segment, pieces, dropped in batch.articles:
@@ -520,7 +527,7 @@ def _sketch(
                 )
             )
         counts.append(batch.shingle_counts)
-        signatures.append(batch.signatures)
+        band_keys.append(batch.band_keys)
         if progress:
             progress("sketched", min(start + _CHUNK, len(documents)), len(documents))
     # Article order is id order, whatever order the documents came in.
@@ -533,25 +540,26 @@ def _sketch(
     if not in_order:
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-    all_signatures = _stacked(signatures, config.num_perm, rank)
+    all_keys = _stacked(band_keys, lsh.bands, rank)
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
     if not in_order:
         articles = [articles[i] for i in order.tolist()]
         shingle_counts = shingle_counts[order]
         source_array = source_array[order]
-    return Sketches(articles, source_array, shingle_counts, all_signatures)
+    return Sketches(articles, source_array, shingle_counts, all_keys)
 
 
 def _stacked(
-    chunks: list[npt.NDArray[np.uint32]], num_perm: int, rank: npt.NDArray[np.int64] | None
-) -> npt.NDArray[np.uint32]:
+    chunks: list[npt.NDArray[_Number]], width: int, rank: npt.NDArray[np.int64] | None
+) -> npt.NDArray[_Number]:
     """The chunks' rows in one array, row ``i`` at ``rank[i]`` if given; empties ``chunks``.
 
     Each chunk is let go once copied, so at most one chunk more than the result is held
-    (``np.concatenate``, then reordering, held two or three times the signatures).
+    (``np.concatenate``, then reordering, held two or three times the rows).
     """
-    stacked = np.empty((sum(len(chunk) for chunk in chunks), num_perm), dtype=np.uint32)
+    dtype = chunks[0].dtype if chunks else np.uint64
+    stacked = np.empty((sum(len(chunk) for chunk in chunks), width), dtype=dtype)
     start = 0
     chunks.reverse()
     while chunks:
@@ -749,7 +757,8 @@ def find_duplicates(
             if jobs > 1 and len(documents) > _CHUNK:
                 workers = _Workers(documents, jobs, collect)
                 stack.callback(workers.executor.shutdown)
-            sketches = _sketch(documents, config, workers, progress)
+            lsh = LSHIndex.from_config(config)
+            sketches = _sketch(documents, config, lsh, workers, progress)
             articles = sketches.articles
             eligible: list[int] = []
             skipped: list[Skipped] = []
@@ -762,14 +771,13 @@ def find_duplicates(
                     # Cleaning keeps only lines with text: no kept line, no text.
                     reason = "empty" if not len(article.clean) else "too short"
                     skipped.append(Skipped(article.id, reason, count))
-            lsh = LSHIndex.from_config(config)
             _log.info(
                 "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
                 len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
             )  # fmt: skip
-            # With every article eligible, the index reads the signatures without a copy.
+            # With every article eligible, the index reads the keys without a copy.
             among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
-            candidates = lsh.candidates(sketches.signatures, among)
+            candidates = lsh.candidates_of_keys(sketches.band_keys, among)
             edges = _verify(sketches, candidates.pairs, config, workers)
         if progress:
             progress("verified", len(edges), len(edges))
