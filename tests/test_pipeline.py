@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
 from neardup.documents import FileDocument
 from neardup.lsh import LSHIndex
-from neardup.pipeline import _components, _FileCleanText, _pair_groups, _stacked, _unique_rows
+from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _stacked, _unique_rows
 from neardup.report import scan_to_dict
 from neardup.segment import split_articles
 from neardup.shingles import shingle_set
@@ -415,9 +415,9 @@ def test_a_streamed_articles_clean_text_is_the_clean_text(
     (whole,) = read_documents([folder]).documents
     (streamed,) = read_documents([folder], stream=True).documents
     assert isinstance(streamed, FileDocument)
-    for article in split_articles(whole):
+    for article, document in itertools.product(split_articles(whole), (streamed, whole)):
         clean = article.clean
-        compact = _FileCleanText(streamed, clean.pieces, clean.dropped)
+        compact = _CompactCleanText(document, clean.pieces, clean.dropped)
         assert (compact.original, compact.pieces, compact.dropped) == (
             clean.original, clean.pieces, clean.dropped,
         )  # fmt: skip

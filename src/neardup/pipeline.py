@@ -139,37 +139,43 @@ class DedupResult:
     documents: list[Document] = field(default_factory=list)
 
 
-class _FileCleanText(CleanText):
-    """The :class:`CleanText` of a :class:`FileDocument`, kept compact for a streamed scan.
+class _CompactCleanText(CleanText):
+    """The :class:`CleanText` of an article of a scan, kept compact.
 
-    Its original is read from the file when asked for (once per call), and the kept
-    lines' positions and the dropped lines' spans are kept as arrays of 32-bit numbers
-    (12 bytes a kept line, against about 150 as tuples); :attr:`pieces` and
-    :attr:`dropped` are made from them when asked for. ``dataclasses.replace`` does not
-    work on it.
+    Its original is its document's text (for a :class:`FileDocument`, read from the
+    file when asked for, once per call), and the kept lines' positions and the dropped
+    lines' spans are kept in one array of 32-bit numbers (12 bytes a kept line, against
+    about 120 as tuples of ints); :attr:`pieces` and :attr:`dropped` are made from it
+    when asked for. ``dataclasses.replace`` does not work on it.
     """
 
-    __slots__ = ("_document", "_positions", "_reasons", "_spans")
-    _document: FileDocument
-    _positions: array[int]
-    _spans: array[int]
+    __slots__ = ("_document", "_numbers", "_pieces", "_reasons")
+    _document: Document
+    _numbers: array[int]
+    _pieces: int
     _reasons: tuple[str, ...]
 
     def __init__(
         self,
-        document: FileDocument,
+        document: Document,
         pieces: tuple[tuple[int, int, int], ...],
         dropped: tuple[Dropped, ...],
     ) -> None:
+        spans = (item.span for item in dropped)
+        numbers = itertools.chain.from_iterable(itertools.chain(pieces, spans))
         object.__setattr__(self, "_document", document)
-        object.__setattr__(self, "_positions", _numbers(itertools.chain.from_iterable(pieces)))
-        spans = itertools.chain.from_iterable(item.span for item in dropped)
-        object.__setattr__(self, "_spans", _numbers(spans))
+        object.__setattr__(self, "_numbers", _numbers(numbers))
+        object.__setattr__(self, "_pieces", len(pieces))
         object.__setattr__(self, "_reasons", tuple(item.reason for item in dropped))
 
     @property
+    def _positions(self) -> array[int]:
+        """The kept lines' ``(clean_start, original_start, length)``, end to end."""
+        return self._numbers[: 3 * self._pieces]
+
+    @property
     def original(self) -> str:
-        """The document's text, read now."""
+        """The document's text (read now, for a :class:`FileDocument`)."""
         return self._document.text
 
     @property
@@ -181,7 +187,7 @@ class _FileCleanText(CleanText):
     @property
     def dropped(self) -> tuple[Dropped, ...]:
         """As :attr:`CleanText.dropped`."""
-        spans = self._spans
+        spans = self._numbers[3 * self._pieces :]
         return tuple(
             Dropped((spans[2 * index], spans[2 * index + 1]), reason)
             for index, reason in enumerate(self._reasons)
@@ -189,35 +195,36 @@ class _FileCleanText(CleanText):
 
     @property
     def text(self) -> str:
-        """As :attr:`CleanText.text`, reading the file once."""
+        """As :attr:`CleanText.text` (reading a file once)."""
         return CleanText(self.original, self.pieces, ()).text
 
     def __len__(self) -> int:
-        positions = self._positions
-        return positions[-3] + positions[-1] if positions else 0
+        at = 3 * self._pieces
+        return self._numbers[at - 3] + self._numbers[at - 1] if at else 0
 
     @property
     def span(self) -> tuple[int, int]:
         """As :attr:`CleanText.span`."""
-        positions = self._positions
-        return (positions[1], positions[-2] + positions[-1]) if positions else (0, 0)
+        at = 3 * self._pieces
+        numbers = self._numbers
+        return (numbers[1], numbers[at - 2] + numbers[at - 1]) if at else (0, 0)
 
     def to_original(self, offset: int) -> int:
         """As :meth:`CleanText.to_original`, without making :attr:`pieces`."""
-        positions = self._positions
-        if not positions:
+        if not self._pieces:
             return 0
-        starts = range(0, len(positions), 3)
-        index = bisect.bisect_right(starts, offset, key=positions.__getitem__) - 1
+        numbers = self._numbers
+        starts = range(0, 3 * self._pieces, 3)
+        index = bisect.bisect_right(starts, offset, key=numbers.__getitem__) - 1
         at = starts[max(index, 0)]
-        clean_start, original_start, length = positions[at : at + 3]
+        clean_start, original_start, length = numbers[at : at + 3]
         return original_start + min(max(offset - clean_start, 0), length)
 
-    def __reduce__(self) -> tuple[type[_FileCleanText], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[type[_CompactCleanText], tuple[object, ...]]:
         return (type(self), (self._document, self.pieces, self.dropped))
 
     def __repr__(self) -> str:
-        return f"_FileCleanText({self._document!r}, pieces={len(self._positions) // 3})"
+        return f"_CompactCleanText({self._document!r}, pieces={self._pieces})"
 
 
 def _numbers(values: Iterable[int]) -> array[int]:
@@ -518,11 +525,7 @@ def _sketch(
                     document=document.id,
                     path=document.path,
                     segment=segment,
-                    clean=(
-                        _FileCleanText(document, pieces, dropped)
-                        if isinstance(document, FileDocument)
-                        else CleanText(document.text, pieces, dropped)
-                    ),
+                    clean=_CompactCleanText(document, pieces, dropped),
                     mtime=document.mtime,
                 )
             )
@@ -609,7 +612,7 @@ def _item_of(sketches: Sketches, index: int, inherit: bool) -> _ArticleItem:
     """
     article = sketches.articles[index]
     clean = article.clean
-    if isinstance(clean, _FileCleanText):
+    if isinstance(clean, _CompactCleanText) and isinstance(clean._document, FileDocument):
         return (clean._document, clean.pieces)
     if inherit:
         return (int(sketches.sources[index]), clean.pieces)
