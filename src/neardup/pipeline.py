@@ -656,9 +656,11 @@ def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np
     """Row indices of ``pairs``, in groups of about ``size`` articles, for workers to verify.
 
     Pairs of one connected component go together, so each article is shingled once:
-    whole components are gathered until a group touches ``size`` articles, and a larger
-    component is a group of its own. The groups with the most articles come first, so
-    that a large one does not start last.
+    whole components are gathered until a group touches ``size`` articles. A component
+    of ``size`` articles or more is cut into groups of ``size // 2`` pairs, which touch
+    at most ``size`` articles each (its articles may be shingled more than once), so that
+    no group's shingle sets outgrow a worker's memory, however large the component. The
+    groups with the most articles come first, so that a large one does not start last.
     """
     components, sizes = _components(pairs)
     order = np.argsort(components, kind="stable")
@@ -671,7 +673,10 @@ def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np
     for (start, stop), articles in zip(itertools.pairwise(bounds), counts, strict=True):
         rows = order[start:stop]
         if articles >= size:
-            groups.append((articles, rows))
+            step = max(1, size // 2)
+            for first in range(0, len(rows), step):
+                part = rows[first : first + step]
+                groups.append((len(np.unique(pairs[part])), part))
             continue
         gathered.append(rows)
         touched += articles
