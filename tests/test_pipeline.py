@@ -356,37 +356,42 @@ def test_components_label_exactly_the_connected_pairs(pairs: list[tuple[int, int
 
 
 @settings(max_examples=200, deadline=None)
-@given(pairs=pair_lists, size=st.integers(2, 8))
-def test_pair_groups_take_every_pair_once_and_each_small_component_whole(
-    pairs: list[tuple[int, int]], size: int
+@given(pairs=pair_lists, size=st.integers(2, 8), more=st.integers(0, 8))
+def test_pair_groups_take_every_pair_once_and_each_component_whole_up_to_the_largest(
+    pairs: list[tuple[int, int]], size: int, more: int
 ) -> None:
+    largest = size + more
     array = np.array(pairs, dtype=np.int64)
-    groups = _pair_groups(array, size)
+    groups = _pair_groups(array, size, largest)
     assert sorted(np.concatenate(groups).tolist()) == list(range(len(pairs)))
     group_of = {row: k for k, rows in enumerate(groups) for row in rows.tolist()}
     labels, sizes = _components(array)
     for i, j in itertools.combinations(range(len(pairs)), 2):
-        if labels[i] == labels[j] and sizes[labels[i]] < size:
+        if labels[i] == labels[j] and sizes[labels[i]] < largest:
             assert group_of[i] == group_of[j]
     touched = [len(np.unique(array[rows])) for rows in groups]
     assert touched == sorted(touched, reverse=True)
-    # Small components gathered stay under twice the size; a large one is cut.
-    assert all(articles < 2 * size for articles in touched)
+    for rows, articles in zip(groups, touched, strict=True):
+        # Small components gathered; a larger one whole, or cut where it is too large.
+        gathered = articles < 2 * size
+        assert gathered or len(set(labels[rows].tolist())) == 1
+        assert gathered or articles <= largest or sizes[labels[rows[0]]] < largest
 
 
 def test_a_component_too_large_for_a_group_is_verified_in_bounded_parts() -> None:
-    # One article copied 5,000 times: a star of 4,999 pairs, one component.
-    star = np.stack([np.zeros(4999, dtype=np.int64), np.arange(1, 5000)], axis=1)
+    # One article copied 50,000 times: a star of 49,999 pairs, one component.
+    star = np.stack([np.zeros(49_999, dtype=np.int64), np.arange(1, 50_000)], axis=1)
     groups = _pair_groups(star, 256)
-    assert sorted(np.concatenate(groups).tolist()) == list(range(4999))
-    assert max(len(np.unique(star[rows])) for rows in groups) <= 256
+    assert sorted(np.concatenate(groups).tolist()) == list(range(49_999))
+    assert max(len(np.unique(star[rows])) for rows in groups) <= pipeline._LARGEST_GROUP
 
 
+@pytest.mark.parametrize("largest", [16_384, 10])
 def test_verifying_in_groups_scores_as_verifying_every_pair(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, largest: int
 ) -> None:
     # Two stories in 30 versions each, abridged differently: two components, each
-    # larger than a group and verified in parts.
+    # larger than a group, verified whole and (with a smaller largest group) in parts.
     story = story_paragraphs()
     other = [" ".join(reversed(paragraph.split())) for paragraph in story]
     documents = [
@@ -396,6 +401,7 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     ]
     config = Config()
     monkeypatch.setattr(pipeline, "_VERIFY_GROUP", 8)
+    monkeypatch.setattr(pipeline, "_LARGEST_GROUP", largest)
     lsh = LSHIndex.from_config(config)
     sketches = pipeline._sketch(documents, config, lsh, None, None)
     every = np.arange(len(sketches.articles))

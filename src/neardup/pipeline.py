@@ -41,6 +41,10 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 64
 # Articles per unit of verification work (see _pair_groups).
 _VERIFY_GROUP = _CHUNK * 4
+# Articles a connected component may have and still be verified as one group: each
+# article is then shingled once. Larger ones are cut (see _pair_groups); the sets of
+# 16,384 articles of 500 words take about 65 MB.
+_LARGEST_GROUP = 16_384
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
 _TASKS_AHEAD = 8
 _R = TypeVar("_R")
@@ -652,15 +656,18 @@ def _components(
         labels = hooked
 
 
-def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.int64]]:
+def _pair_groups(
+    pairs: npt.NDArray[np.int64], size: int, largest: int = _LARGEST_GROUP
+) -> list[npt.NDArray[np.int64]]:
     """Row indices of ``pairs``, in groups of about ``size`` articles, for workers to verify.
 
     Pairs of one connected component go together, so each article is shingled once:
-    whole components are gathered until a group touches ``size`` articles. A component
-    of ``size`` articles or more is cut into groups of ``size // 2`` pairs, which touch
-    at most ``size`` articles each (its articles may be shingled more than once), so that
-    no group's shingle sets outgrow a worker's memory, however large the component. The
-    groups with the most articles come first, so that a large one does not start last.
+    whole components are gathered until a group touches ``size`` articles. A larger
+    component is a group of its own, unless it has ``largest`` articles or more: then it
+    is cut into groups of ``largest // 2`` pairs, which touch at most ``largest`` articles
+    each (its articles may be shingled more than once), so that no group's shingle sets
+    outgrow a worker's memory, however large the component. The groups with the most
+    articles come first, so that a large one does not start last.
     """
     components, sizes = _components(pairs)
     order = np.argsort(components, kind="stable")
@@ -672,11 +679,14 @@ def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np
     bounds = [*starts.tolist(), len(order)]
     for (start, stop), articles in zip(itertools.pairwise(bounds), counts, strict=True):
         rows = order[start:stop]
-        if articles >= size:
-            step = max(1, size // 2)
+        if articles >= largest:
+            step = max(1, largest // 2)
             for first in range(0, len(rows), step):
                 part = rows[first : first + step]
                 groups.append((len(np.unique(pairs[part])), part))
+            continue
+        if articles >= size:
+            groups.append((articles, rows))
             continue
         gathered.append(rows)
         touched += articles
@@ -702,7 +712,7 @@ def _verify(
     several small ones) are held at once in a process.
     """
     inherit = workers is not None and workers.inherit
-    groups = _pair_groups(pairs, _VERIFY_GROUP) if len(pairs) else []
+    groups = _pair_groups(pairs, _VERIFY_GROUP, _LARGEST_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
         [_item_of(sketches, i, inherit) for i in indices.tolist()] for indices in members
