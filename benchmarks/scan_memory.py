@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 _IMPORTS = "import neardup.cli, neardup.pipeline, numpy, regex, charset_normalizer, rapidfuzz"
 
 
@@ -104,7 +103,7 @@ def scan(folder: str, stream: bool, output: Path) -> Peaks:
             sample += 1
             time.sleep(0.02)
     peaks.seconds = time.perf_counter() - started
-    if process.returncode not in (0,):
+    if process.returncode != 0:
         raise SystemExit(f"scan exited with {process.returncode}")
     peaks.digest = hashlib.sha256(output.read_bytes()).hexdigest()[:16]
     return peaks
@@ -159,8 +158,10 @@ def main() -> None:
         baseline = imports()
         print(f"{files:,} files, {size / 1e6:.1f} MB of text; neardup scan --format json --jobs 2")
         print(f"a process that has only imported neardup: {baseline / 1e6:.0f} MB")
-        header = f"{'mode':<10} {'seconds':>7} {'main MB':>8} {'workers MB':>11}"
-        print(f"{header} {'tree RSS MB':>11} {'x text':>6} {'tree PSS MB':>11} {'x text':>6}  report")
+        header = (
+            f"{'mode':<10} {'seconds':>7} {'main MB':>8} {'workers MB':>11} {'tree RSS MB':>11}"
+        )
+        print(f"{header} {'x text':>6} {'tree PSS MB':>11} {'x text':>6}  report")
         modes = [False, True] if args.only is None else [args.only == "stream"]
         digests = set()
         for stream in modes:
