@@ -7,7 +7,9 @@ each process's own peak (``VmHWM``), and the peak of their summed proportional s
 size (PSS: a page shared by n processes counts 1/n in each, so pages that forked
 workers share with the main process count once). Prints the corpus's size, each
 process's peak, the tree's peaks and their ratio to the corpus's text, the time and a
-digest of the JSON report (identical in every mode).
+digest of the JSON report (identical in every mode). With ``--stages``, it also runs the
+scan's stages in one process through the library and prints that process's peak after
+each stage.
 
 The corpus is the generated one of ``speed.py``, one file an article, written to
 ``--folder`` (kept, and reused when it exists) or to a temporary folder.
@@ -119,6 +121,44 @@ def imports() -> int:
     return 0
 
 
+_STAGES = """
+import json, sys
+import neardup.cli
+from neardup import find_duplicates, pipeline, read_documents
+from neardup.report import scan_to_dict
+
+def peak(stage):
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    print(f"{stage:<22} {int(fields['VmHWM'].split()[0]) / 1e3:>8.0f}", flush=True)
+
+def probe(function, stage):
+    def probed(*arguments, **options):
+        result = function(*arguments, **options)
+        peak(stage)
+        return result
+    return probed
+
+pipeline._sketch = probe(pipeline._sketch, "clean, split, sketch")
+pipeline.LSHIndex.candidates_of_keys = probe(pipeline.LSHIndex.candidates_of_keys, "LSH")
+pipeline._verify = probe(pipeline._verify, "verify")
+peak("imports")
+read = read_documents([sys.argv[1]], jobs=2, stream=sys.argv[2] == "stream")
+peak("read")
+result = find_duplicates(read.documents, jobs=2)
+peak("cluster")
+json.dumps(scan_to_dict(result, read.errors), ensure_ascii=False)
+peak("JSON report")
+"""
+
+
+def stages(folder: str, stream: bool) -> None:
+    """The main process's peak after each stage, in one process through the library."""
+    print(f"main process's peak MB after each stage ({'--stream' if stream else 'held'}):")
+    mode = "stream" if stream else "held"
+    subprocess.run([sys.executable, "-c", _STAGES, folder, mode], check=True)
+
+
 def _write(folder: str, count: int, short: bool, queue: Any) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from speed import corpus
@@ -141,6 +181,9 @@ def main() -> None:
     parser.add_argument("--folder", help="where the corpus is, or is written (kept)")
     parser.add_argument("--runs", type=int, default=1, help="scans in each mode (best kept)")
     parser.add_argument("--only", choices=["held", "stream"], help="one mode only")
+    parser.add_argument(
+        "--stages", action="store_true", help="also the main process's peak after each stage"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.folder or str(Path(scratch, "corpus"))
@@ -180,6 +223,9 @@ def main() -> None:
                     f"{peaks.pss / 1e6:>11.0f} {peaks.pss / size:>6.2f}  {peaks.digest}"
                 )
         print("reports identical" if len(digests) == 1 else "REPORTS DIFFER")
+        if args.stages:
+            for stream in modes:
+                stages(folder, stream)
 
 
 if __name__ == "__main__":
