@@ -98,3 +98,24 @@ def test_candidates_equal_a_bucket_by_bucket_reference() -> None:
     assert [tuple(pair) for pair in subset.pairs.tolist()] == sorted(
         (int(among[a]), int(among[b])) for a, b in expected_subset
     )
+
+
+@pytest.mark.parametrize("copies", [1, 40], ids=["few pairs", "pairs met in every band"])
+def test_candidates_from_band_keys_equal_those_from_signatures(copies: int) -> None:
+    rng = np.random.default_rng(copies)
+    prototypes = rng.integers(0, 2**32, (200, 16), dtype=np.uint32)
+    signatures = np.repeat(prototypes, copies, axis=0)[:2000]
+    noise = rng.random(signatures.shape) < 0.3
+    signatures[noise] = rng.integers(0, 2**32, int(noise.sum()), dtype=np.uint32)
+    index = LSHIndex(bands=8, rows=2, max_bucket=30)
+    keys = index.band_keys(signatures)
+    expected = reference_candidates(signatures, 8, 2, 30)
+    found = index.candidates_of_keys(keys)
+    assert [tuple(pair) for pair in found.pairs.tolist()] == sorted(expected)
+    assert found.capped_buckets == index.candidates(signatures).capped_buckets
+    among = np.flatnonzero(rng.random(len(signatures)) < 0.5)
+    assert np.array_equal(
+        index.candidates_of_keys(keys, among).pairs, index.candidates(signatures, among).pairs
+    )
+    with pytest.raises(ConfigError, match="8 columns"):
+        index.candidates_of_keys(keys[:, :7])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
 from neardup.documents import FileDocument
 from neardup.lsh import LSHIndex
-from neardup.pipeline import _components, _FileCleanText, _pair_groups, _stacked, _unique_rows
+from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _stacked, _unique_rows
 from neardup.report import scan_to_dict
 from neardup.segment import split_articles
 from neardup.shingles import shingle_set
@@ -353,29 +353,42 @@ def test_components_label_exactly_the_connected_pairs(pairs: list[tuple[int, int
 
 
 @settings(max_examples=200, deadline=None)
-@given(pairs=pair_lists, size=st.integers(2, 8))
-def test_pair_groups_take_every_pair_once_and_each_component_whole(
-    pairs: list[tuple[int, int]], size: int
+@given(pairs=pair_lists, size=st.integers(2, 8), more=st.integers(0, 8))
+def test_pair_groups_take_every_pair_once_and_each_component_whole_up_to_the_largest(
+    pairs: list[tuple[int, int]], size: int, more: int
 ) -> None:
+    largest = size + more
     array = np.array(pairs, dtype=np.int64)
-    groups = _pair_groups(array, size)
+    groups = _pair_groups(array, size, largest)
     assert sorted(np.concatenate(groups).tolist()) == list(range(len(pairs)))
     group_of = {row: k for k, rows in enumerate(groups) for row in rows.tolist()}
-    labels, _ = _components(array)
+    labels, sizes = _components(array)
     for i, j in itertools.combinations(range(len(pairs)), 2):
-        if labels[i] == labels[j]:
+        if labels[i] == labels[j] and sizes[labels[i]] < largest:
             assert group_of[i] == group_of[j]
     touched = [len(np.unique(array[rows])) for rows in groups]
     assert touched == sorted(touched, reverse=True)
     for rows, articles in zip(groups, touched, strict=True):
-        assert articles < 2 * size or len(set(labels[rows].tolist())) == 1
+        # Small components gathered; a larger one whole, or cut where it is too large.
+        gathered = articles < 2 * size
+        assert gathered or len(set(labels[rows].tolist())) == 1
+        assert gathered or articles <= largest or sizes[labels[rows[0]]] < largest
 
 
+def test_a_component_too_large_for_a_group_is_verified_in_bounded_parts() -> None:
+    # One article copied 50,000 times: a star of 49,999 pairs, one component.
+    star = np.stack([np.zeros(49_999, dtype=np.int64), np.arange(1, 50_000)], axis=1)
+    groups = _pair_groups(star, 256)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(49_999))
+    assert max(len(np.unique(star[rows])) for rows in groups) <= pipeline._LARGEST_GROUP
+
+
+@pytest.mark.parametrize("largest", [16_384, 10])
 def test_verifying_in_groups_scores_as_verifying_every_pair(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, largest: int
 ) -> None:
     # Two stories in 30 versions each, abridged differently: two components, each
-    # larger than a group and verified as one.
+    # larger than a group, verified whole and (with a smaller largest group) in parts.
     story = story_paragraphs()
     other = [" ".join(reversed(paragraph.split())) for paragraph in story]
     documents = [
@@ -385,9 +398,11 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     ]
     config = Config()
     monkeypatch.setattr(pipeline, "_VERIFY_GROUP", 8)
-    sketches = pipeline._sketch(documents, config, None, None)
+    monkeypatch.setattr(pipeline, "_LARGEST_GROUP", largest)
+    lsh = LSHIndex.from_config(config)
+    sketches = pipeline._sketch(documents, config, lsh, None, None)
     every = np.arange(len(sketches.articles))
-    pairs = LSHIndex.from_config(config).candidates(sketches.signatures, every).pairs
+    pairs = lsh.candidates_of_keys(sketches.band_keys, every).pairs
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
     assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)
@@ -411,9 +426,9 @@ def test_a_streamed_articles_clean_text_is_the_clean_text(
     (whole,) = read_documents([folder]).documents
     (streamed,) = read_documents([folder], stream=True).documents
     assert isinstance(streamed, FileDocument)
-    for article in split_articles(whole):
+    for article, document in itertools.product(split_articles(whole), (streamed, whole)):
         clean = article.clean
-        compact = _FileCleanText(streamed, clean.pieces, clean.dropped)
+        compact = _CompactCleanText(document, clean.pieces, clean.dropped)
         assert (compact.original, compact.pieces, compact.dropped) == (
             clean.original, clean.pieces, clean.dropped,
         )  # fmt: skip

@@ -18,13 +18,13 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, AnyStr, BinaryIO, Literal, cast
 
 import charset_normalizer
 
+from neardup._processes import process_pool
 from neardup.config import MAX_DOCUMENT_BYTES
 from neardup.errors import ConfigError, InputError
 from neardup.html import HTML_SUFFIXES, html_to_text
@@ -327,7 +327,7 @@ def _load(
     extracted: Iterator[_Found]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(pages) > 1:
-            executor = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            executor = stack.enter_context(process_pool(jobs))
             size = max(1, min(_FILES_PER_TASK, len(pages) // (jobs * 4)))
             chunks = [pages[start : start + size] for start in range(0, len(pages), size)]
             extracted = itertools.chain.from_iterable(

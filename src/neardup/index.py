@@ -42,7 +42,7 @@ from neardup._version import __version__
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.config import Config
 from neardup.documents import Document, folder_files, read_files, selected_files
-from neardup.errors import InputError
+from neardup.errors import InputError, NeardupError
 from neardup.lsh import LSHIndex
 from neardup.pipeline import (
     DedupResult,
@@ -650,7 +650,8 @@ class CorpusIndex:
         for start in range(0, len(documents), _BATCH_FILES):
             batch = documents[start : start + _BATCH_FILES]
             sketches = sketch_documents(batch, self.config, repeated, jobs=jobs)
-            keys = self.lsh.band_keys(sketches.signatures)
+            keys = sketches.band_keys
+            signatures = _signatures_of(sketches)
             ids = range(next_id, next_id + len(sketches.articles))
             next_id += len(sketches.articles)
             db.executemany(
@@ -670,7 +671,7 @@ class CorpusIndex:
                         ids,
                         sketches.articles,
                         sketches.shingle_counts.tolist(),
-                        sketches.signatures,
+                        signatures,
                         strict=True,
                     )
                 ),
@@ -711,11 +712,13 @@ class CorpusIndex:
             raise InputError(missing[0], "not in the index as it is now; refresh it and retry")
         found.sort(key=lambda item: item[0].id)
         signatures = np.frombuffer(b"".join(item[3] for item in found), dtype=np.uint32)
+        signatures = signatures.reshape(len(found), self.config.num_perm).copy()
         return Sketches(
             articles=[item[0] for item in found],
             sources=np.asarray([item[1] for item in found], dtype=np.int64),
             shingle_counts=np.asarray([item[2] for item in found], dtype=np.int64),
-            signatures=signatures.reshape(len(found), self.config.num_perm).copy(),
+            band_keys=self.lsh.band_keys(signatures),
+            signatures=signatures,
         )
 
     @_database_errors
@@ -749,7 +752,7 @@ class CorpusIndex:
         ]
         articles = [sketches.articles[index] for index in eligible]
         checked = {document.id for document in documents}
-        keys = self.lsh.band_keys(sketches.signatures[eligible]).view(np.int64)
+        keys = sketches.band_keys[eligible].view(np.int64)
         # Candidates in the index: (checked article, stored article id).
         pairs: set[tuple[int, int]] = set()
         for position, row in enumerate(keys.tolist()):
@@ -774,7 +777,7 @@ class CorpusIndex:
             other_text = CleanText(texts[path], pieces, ()).text
             self._record(findings, article, name, other_text, path in checked)
         # Checked documents outside the index, against each other.
-        among = self.lsh.candidates(sketches.signatures[eligible]).pairs.tolist()
+        among = self.lsh.candidates_of_keys(sketches.band_keys[eligible]).pairs.tolist()
         for first, second in among:
             a, b = articles[first], articles[second]
             if a.document != b.document:
@@ -830,6 +833,13 @@ class CorpusIndex:
     def _texts(self, paths: Sequence[str]) -> dict[str, str]:
         """The texts of indexed files, read now (unreadable ones left out)."""
         return {document.id: document.text for document in self._read(paths, [])}
+
+
+def _signatures_of(sketches: Sketches) -> npt.NDArray[np.uint32]:
+    """The signatures :func:`~neardup.pipeline.sketch_documents` keeps for a store."""
+    if sketches.signatures is None:
+        raise NeardupError("sketches made without their signatures cannot be stored")
+    return sketches.signatures
 
 
 def _kind_of(db: sqlite3.Connection, name: str) -> str:

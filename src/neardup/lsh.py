@@ -10,6 +10,7 @@ verified exactly (:mod:`neardup.verify`) before it is reported.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,12 +148,41 @@ class LSHIndex:
         """
         self._check_width(signatures)
         count = len(signatures) if among is None else len(among)
+        keys = (self._band_key(signatures, band, among) for band in range(self.bands))
+        return self._candidates(keys, count, among)
+
+    def candidates_of_keys(
+        self, keys: npt.NDArray[np.uint64], among: npt.NDArray[np.int64] | None = None
+    ) -> Candidates:
+        """As :meth:`candidates`, from the rows' :meth:`band_keys` instead of signatures.
+
+        A caller that keeps only the band keys needs ``bands`` 64-bit numbers a row
+        (31 with the default settings) where signatures take ``num_perm`` 32-bit ones.
+        """
+        if keys.ndim != 2 or keys.shape[1] != self.bands:
+            raise ConfigError(f"band keys must have {self.bands} columns (got shape {keys.shape})")
+        count = len(keys) if among is None else len(among)
+        columns = (
+            keys[:, band] if among is None else keys[among, band] for band in range(self.bands)
+        )
+        return self._candidates(columns, count, among)
+
+    def _candidates(
+        self,
+        band_keys: Iterator[npt.NDArray[np.uint64]],
+        count: int,
+        among: npt.NDArray[np.int64] | None,
+    ) -> Candidates:
+        """The pairs of rows that share a key in any band.
+
+        ``band_keys`` gives one band's keys at a time, ``count`` rows each.
+        """
         if count < 2:
             return Candidates(np.empty((0, 2), dtype=np.int64), 0)
         found: list[npt.NDArray[np.int64]] = []
+        unique = 0
         capped = 0
-        for band in range(self.bands):
-            keys = self._band_key(signatures, band, among)
+        for keys in band_keys:
             order = np.argsort(keys, kind="stable")
             sorted_keys = keys[order]
             run_starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -170,6 +200,13 @@ class LSHIndex:
                 members = order[run_starts[sizes == size][:, None] + np.arange(size)]
                 first, second = np.triu_indices(size, k=1)
                 found.append((members[:, first] * count + members[:, second]).ravel())
+            held = sum(len(codes) for codes in found)
+            # A pair of copies meets in most bands: once the codes held are twice the
+            # distinct ones last counted, they are made distinct again, so that memory
+            # follows the pairs, not the pairs times the bands.
+            if held > 2 * unique + count:
+                found = [np.unique(np.concatenate(found).astype(np.int64))]
+                unique = len(found[0])
         if not found:
             return Candidates(np.empty((0, 2), dtype=np.int64), capped)
         codes = np.unique(np.concatenate(found).astype(np.int64))

@@ -13,7 +13,7 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, Literal, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from neardup._processes import process_pool
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
@@ -43,9 +44,14 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 64
 # Articles per unit of verification work (see _pair_groups).
 _VERIFY_GROUP = _CHUNK * 4
+# Articles a connected component may have and still be verified as one group: each
+# article is then shingled once. Larger ones are cut (see _pair_groups); the sets of
+# 16,384 articles of 500 words take about 65 MB.
+_LARGEST_GROUP = 16_384
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
 _TASKS_AHEAD = 8
 _R = TypeVar("_R")
+_Number = TypeVar("_Number", bound=np.generic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +98,17 @@ class Sketches:
         articles: The articles, sorted by id.
         sources: Each article's document's position in the documents sketched.
         shingle_counts: Each article's number of shingles, repeats counted.
-        signatures: ``(articles, num_perm)`` MinHash signatures.
+        band_keys: ``(articles, bands)`` LSH band keys of the MinHash signatures
+            (:meth:`~neardup.lsh.LSHIndex.band_keys`), all a scan reads of them.
+        signatures: ``(articles, num_perm)`` MinHash signatures, kept only where they
+            are asked for (a store of sketches); a scan keeps the keys alone.
     """
 
     articles: list[Article]
     sources: npt.NDArray[np.int64]
     shingle_counts: npt.NDArray[np.int64]
-    signatures: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64]
+    signatures: npt.NDArray[np.uint32] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +124,8 @@ class _Batch:
 
     articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
     shingle_counts: npt.NDArray[np.int64]
-    signatures: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64]
+    signatures: npt.NDArray[np.uint32] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,37 +152,43 @@ class DedupResult:
     matches: list[Edge] = field(default_factory=list)
 
 
-class _FileCleanText(CleanText):
-    """The :class:`CleanText` of a :class:`FileDocument`, kept compact for a streamed scan.
+class _CompactCleanText(CleanText):
+    """The :class:`CleanText` of an article of a scan, kept compact.
 
-    Its original is read from the file when asked for (once per call), and the kept
-    lines' positions and the dropped lines' spans are kept as arrays of 32-bit numbers
-    (12 bytes a kept line, against about 150 as tuples); :attr:`pieces` and
-    :attr:`dropped` are made from them when asked for. ``dataclasses.replace`` does not
-    work on it.
+    Its original is its document's text (for a :class:`FileDocument`, read from the
+    file when asked for, once per call), and the kept lines' positions and the dropped
+    lines' spans are kept in one array of 32-bit numbers (12 bytes a kept line, against
+    about 120 as tuples of ints); :attr:`pieces` and :attr:`dropped` are made from it
+    when asked for. ``dataclasses.replace`` does not work on it.
     """
 
-    __slots__ = ("_document", "_positions", "_reasons", "_spans")
-    _document: FileDocument
-    _positions: array[int]
-    _spans: array[int]
+    __slots__ = ("_document", "_numbers", "_pieces", "_reasons")
+    _document: Document
+    _numbers: array[int]
+    _pieces: int
     _reasons: tuple[str, ...]
 
     def __init__(
         self,
-        document: FileDocument,
+        document: Document,
         pieces: tuple[tuple[int, int, int], ...],
         dropped: tuple[Dropped, ...],
     ) -> None:
+        spans = (item.span for item in dropped)
+        numbers = itertools.chain.from_iterable(itertools.chain(pieces, spans))
         object.__setattr__(self, "_document", document)
-        object.__setattr__(self, "_positions", _numbers(itertools.chain.from_iterable(pieces)))
-        spans = itertools.chain.from_iterable(item.span for item in dropped)
-        object.__setattr__(self, "_spans", _numbers(spans))
+        object.__setattr__(self, "_numbers", _numbers(numbers))
+        object.__setattr__(self, "_pieces", len(pieces))
         object.__setattr__(self, "_reasons", tuple(item.reason for item in dropped))
 
     @property
+    def _positions(self) -> array[int]:
+        """The kept lines' ``(clean_start, original_start, length)``, end to end."""
+        return self._numbers[: 3 * self._pieces]
+
+    @property
     def original(self) -> str:
-        """The document's text, read now."""
+        """The document's text (read now, for a :class:`FileDocument`)."""
         return self._document.text
 
     @property
@@ -183,7 +200,7 @@ class _FileCleanText(CleanText):
     @property
     def dropped(self) -> tuple[Dropped, ...]:
         """As :attr:`CleanText.dropped`."""
-        spans = self._spans
+        spans = self._numbers[3 * self._pieces :]
         return tuple(
             Dropped((spans[2 * index], spans[2 * index + 1]), reason)
             for index, reason in enumerate(self._reasons)
@@ -191,35 +208,36 @@ class _FileCleanText(CleanText):
 
     @property
     def text(self) -> str:
-        """As :attr:`CleanText.text`, reading the file once."""
+        """As :attr:`CleanText.text` (reading a file once)."""
         return CleanText(self.original, self.pieces, ()).text
 
     def __len__(self) -> int:
-        positions = self._positions
-        return positions[-3] + positions[-1] if positions else 0
+        at = 3 * self._pieces
+        return self._numbers[at - 3] + self._numbers[at - 1] if at else 0
 
     @property
     def span(self) -> tuple[int, int]:
         """As :attr:`CleanText.span`."""
-        positions = self._positions
-        return (positions[1], positions[-2] + positions[-1]) if positions else (0, 0)
+        at = 3 * self._pieces
+        numbers = self._numbers
+        return (numbers[1], numbers[at - 2] + numbers[at - 1]) if at else (0, 0)
 
     def to_original(self, offset: int) -> int:
         """As :meth:`CleanText.to_original`, without making :attr:`pieces`."""
-        positions = self._positions
-        if not positions:
+        if not self._pieces:
             return 0
-        starts = range(0, len(positions), 3)
-        index = bisect.bisect_right(starts, offset, key=positions.__getitem__) - 1
+        numbers = self._numbers
+        starts = range(0, 3 * self._pieces, 3)
+        index = bisect.bisect_right(starts, offset, key=numbers.__getitem__) - 1
         at = starts[max(index, 0)]
-        clean_start, original_start, length = positions[at : at + 3]
+        clean_start, original_start, length = numbers[at : at + 3]
         return original_start + min(max(offset - clean_start, 0), length)
 
-    def __reduce__(self) -> tuple[type[_FileCleanText], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[type[_CompactCleanText], tuple[object, ...]]:
         return (type(self), (self._document, self.pieces, self.dropped))
 
     def __repr__(self) -> str:
-        return f"_FileCleanText({self._document!r}, pieces={len(self._positions) // 3})"
+        return f"_CompactCleanText({self._document!r}, pieces={self._pieces})"
 
 
 def _numbers(values: Iterable[int]) -> array[int]:
@@ -320,9 +338,9 @@ class _Workers:
         context = multiprocessing.get_context()
         self.documents = documents
         self.inherit = context.get_start_method() == "fork"
-        self.executor = ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=context,
+        self.executor = process_pool(
+            jobs,
+            context,
             initializer=_inherit,
             # Under fork, the arguments reach the workers by inheritance, not pickling.
             initargs=(documents if self.inherit else (), collect),
@@ -485,8 +503,17 @@ def _unique_rows(
     return values[keep], bounds
 
 
-def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None) -> _Batch:
-    """Clean, split, shingle and MinHash a chunk of documents (the work run in workers)."""
+def _sketch_chunk(
+    chunk: _Chunk,
+    config: Config,
+    repeated: RepeatedLines | None,
+    lsh: LSHIndex,
+    keep_signatures: bool = False,
+) -> _Batch:
+    """Clean, split, shingle, MinHash and band a chunk of documents (the work run in workers).
+
+    The signatures travel back only with ``keep_signatures``.
+    """
     records = []
     texts = []
     for position, document in enumerate(_documents_of(chunk)):
@@ -498,7 +525,8 @@ def _sketch_chunk(chunk: _Chunk, config: Config, repeated: RepeatedLines | None)
     # A repeated shingle leaves a minimum unchanged: the rows need not be made sets.
     values = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
     signatures = _hasher(config.num_perm, config.seed).signatures_of_concatenated(values, counts)
-    return _Batch(records, counts, signatures)
+    kept = signatures if keep_signatures else None
+    return _Batch(records, counts, lsh.band_keys(signatures), kept)
 
 
 def rebuilt_article(
@@ -520,11 +548,7 @@ def rebuilt_article(
         document=document.id,
         path=document.path,
         segment=segment,
-        clean=(
-            _FileCleanText(document, pieces, dropped)
-            if isinstance(document, FileDocument)
-            else CleanText(document.text, pieces, dropped)
-        ),
+        clean=_CompactCleanText(document, pieces, dropped),
         mtime=document.mtime,
     )
 
@@ -552,42 +576,54 @@ def sketch_documents(
         if jobs > 1 and len(documents) > _CHUNK:
             workers = _Workers(documents, jobs, collect)
             stack.callback(workers.executor.shutdown)
-        return _sketch(documents, config, workers, None, repeated)
+        lsh = LSHIndex.from_config(config)
+        return _sketch(documents, config, lsh, workers, None, repeated, keep_signatures=True)
 
 
 def _sketch(
     documents: Sequence[Document],
     config: Config,
+    lsh: LSHIndex,
     workers: _Workers | None,
     progress: Progress | None,
     repeated: RepeatedLines | Literal["learn"] | None = "learn",
+    keep_signatures: bool = False,
 ) -> Sketches:
-    """Clean, split and sketch documents, in ``workers`` if given.
+    """Clean, split, sketch and band documents for ``lsh``, in ``workers`` if given.
 
     ``repeated`` are the corpus's repeated lines, or ``"learn"`` to learn them from
-    ``documents``.
+    ``documents``. The signatures are kept too with ``keep_signatures``.
     """
     starts = range(0, len(documents), _CHUNK)
     articles: list[Article] = []
     sources: list[int] = []
     counts: list[npt.NDArray[np.int64]] = []
+    band_keys: list[npt.NDArray[np.uint64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
     if isinstance(repeated, str):  # "learn"
         repeated = learn_repeated_lines(documents, config, workers, progress)
     if workers is not None:
         batches: Iterable[_Batch] = workers.map(
-            _sketch_chunk, workers.chunks(_CHUNK), repeat(config), repeat(repeated)
+            _sketch_chunk,
+            workers.chunks(_CHUNK),
+            repeat(config),
+            repeat(repeated),
+            repeat(lsh),
+            repeat(keep_signatures),
         )
     else:
         batches = (
-            _sketch_chunk(documents[start : start + _CHUNK], config, repeated) for start in starts
+            _sketch_chunk(documents[start : start + _CHUNK], config, repeated, lsh, keep_signatures)
+            for start in starts
         )
     for start, batch in zip(starts, batches, strict=True):
         for position, segment, pieces, dropped in batch.articles:
             sources.append(start + position)
             articles.append(rebuilt_article(documents[start + position], segment, pieces, dropped))
         counts.append(batch.shingle_counts)
-        signatures.append(batch.signatures)
+        band_keys.append(batch.band_keys)
+        if batch.signatures is not None:
+            signatures.append(batch.signatures)
         if progress:
             progress("sketching", min(start + _CHUNK, len(documents)), len(documents))
     # Article order is id order, whatever order the documents came in.
@@ -600,25 +636,27 @@ def _sketch(
     if not in_order:
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-    all_signatures = _stacked(signatures, config.num_perm, rank)
+    all_keys = _stacked(band_keys, lsh.bands, rank)
+    all_signatures = _stacked(signatures, config.num_perm, rank) if keep_signatures else None
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
     if not in_order:
         articles = [articles[i] for i in order.tolist()]
         shingle_counts = shingle_counts[order]
         source_array = source_array[order]
-    return Sketches(articles, source_array, shingle_counts, all_signatures)
+    return Sketches(articles, source_array, shingle_counts, all_keys, all_signatures)
 
 
 def _stacked(
-    chunks: list[npt.NDArray[np.uint32]], num_perm: int, rank: npt.NDArray[np.int64] | None
-) -> npt.NDArray[np.uint32]:
+    chunks: list[npt.NDArray[_Number]], width: int, rank: npt.NDArray[np.int64] | None
+) -> npt.NDArray[_Number]:
     """The chunks' rows in one array, row ``i`` at ``rank[i]`` if given; empties ``chunks``.
 
     Each chunk is let go once copied, so at most one chunk more than the result is held
-    (``np.concatenate``, then reordering, held two or three times the signatures).
+    (``np.concatenate``, then reordering, held two or three times the rows).
     """
-    stacked = np.empty((sum(len(chunk) for chunk in chunks), num_perm), dtype=np.uint32)
+    dtype = chunks[0].dtype if chunks else np.uint64
+    stacked = np.empty((sum(len(chunk) for chunk in chunks), width), dtype=dtype)
     start = 0
     chunks.reverse()
     while chunks:
@@ -668,7 +706,7 @@ def _item_of(sketches: Sketches, index: int, inherit: bool) -> _ArticleItem:
     """
     article = sketches.articles[index]
     clean = article.clean
-    if isinstance(clean, _FileCleanText):
+    if isinstance(clean, _CompactCleanText) and isinstance(clean._document, FileDocument):
         return (clean._document, clean.pieces)
     if inherit:
         return (int(sketches.sources[index]), clean.pieces)
@@ -708,13 +746,18 @@ def _components(
         labels = hooked
 
 
-def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.int64]]:
+def _pair_groups(
+    pairs: npt.NDArray[np.int64], size: int, largest: int = _LARGEST_GROUP
+) -> list[npt.NDArray[np.int64]]:
     """Row indices of ``pairs``, in groups of about ``size`` articles, for workers to verify.
 
     Pairs of one connected component go together, so each article is shingled once:
-    whole components are gathered until a group touches ``size`` articles, and a larger
-    component is a group of its own. The groups with the most articles come first, so
-    that a large one does not start last.
+    whole components are gathered until a group touches ``size`` articles. A larger
+    component is a group of its own, unless it has ``largest`` articles or more: then it
+    is cut into groups of ``largest // 2`` pairs, which touch at most ``largest`` articles
+    each (its articles may be shingled more than once), so that no group's shingle sets
+    outgrow a worker's memory, however large the component. The groups with the most
+    articles come first, so that a large one does not start last.
     """
     components, sizes = _components(pairs)
     order = np.argsort(components, kind="stable")
@@ -726,6 +769,12 @@ def _pair_groups(pairs: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np
     bounds = [*starts.tolist(), len(order)]
     for (start, stop), articles in zip(itertools.pairwise(bounds), counts, strict=True):
         rows = order[start:stop]
+        if articles >= largest:
+            step = max(1, largest // 2)
+            for first in range(0, len(rows), step):
+                part = rows[first : first + step]
+                groups.append((len(np.unique(pairs[part])), part))
+            continue
         if articles >= size:
             groups.append((articles, rows))
             continue
@@ -754,7 +803,7 @@ def _verify(
     several small ones) are held at once in a process.
     """
     inherit = workers is not None and workers.inherit
-    groups = _pair_groups(pairs, _VERIFY_GROUP) if len(pairs) else []
+    groups = _pair_groups(pairs, _VERIFY_GROUP, _LARGEST_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
         [_item_of(sketches, i, inherit) for i in indices.tolist()] for indices in members
@@ -840,7 +889,7 @@ def find_duplicates(
         if jobs > 1 and len(documents) > _CHUNK:
             workers = _Workers(documents, jobs, collect)
             stack.callback(workers.executor.shutdown)
-        sketches = _sketch(documents, config, workers, progress)
+        sketches = _sketch(documents, config, LSHIndex.from_config(config), workers, progress)
         return _clustered(sketches, documents, config, workers, progress)
 
 
@@ -890,11 +939,11 @@ def _clustered(
         "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
         len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
     )  # fmt: skip
-    # With every article eligible, the index reads the signatures without a copy.
+    # With every article eligible, the index reads the keys without a copy.
     among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
     if progress:
         progress("finding candidates", 0, len(eligible))
-    candidates = lsh.candidates(sketches.signatures, among)
+    candidates = lsh.candidates_of_keys(sketches.band_keys, among)
     if progress:
         progress("finding candidates", len(eligible), len(eligible))
     edges = _verify(sketches, candidates.pairs, config, workers, progress)
