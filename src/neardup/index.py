@@ -50,6 +50,7 @@ from neardup.pipeline import (
     duplicates_of_sketches,
     rebuilt_article,
     sketch_documents,
+    sketch_in_chunks,
 )
 from neardup.segment import Article
 from neardup.shingles import shingle_hashes_batch
@@ -63,7 +64,7 @@ DEFAULT_LOCATION = Path(".neardup") / "index.db"
 _APPLICATION_ID = 0x4E445550
 # How long an update waits for another to finish before it fails, in seconds.
 _WAIT_SECONDS = 60.0
-# Files cleaned and sketched at a time in a refresh (each batch starts worker processes).
+# Articles whose band rows are sorted and written together in a refresh.
 _BATCH_FILES = 16384
 # Parameters per SQL statement, below SQLite's lowest limit (999).
 _SQL_PARAMETERS = 900
@@ -647,10 +648,12 @@ class CorpusIndex:
         """Clean, split and sketch documents, storing their articles and band keys."""
         db = self._db
         next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
-        for start in range(0, len(documents), _BATCH_FILES):
-            batch = documents[start : start + _BATCH_FILES]
-            sketches = sketch_documents(batch, self.config, repeated, jobs=jobs)
-            keys = sketches.band_keys
+        done = 0
+        # Each chunk's articles are written while the workers sketch the next ones; band
+        # rows are gathered and written sorted, a batch of files at a time (see _band_rows).
+        pending_ids: list[range] = []
+        pending_keys: list[npt.NDArray[np.uint64]] = []
+        for sketches in sketch_in_chunks(documents, self.config, repeated, jobs=jobs):
             signatures = _signatures_of(sketches)
             ids = range(next_id, next_id + len(sketches.articles))
             next_id += len(sketches.articles)
@@ -676,9 +679,24 @@ class CorpusIndex:
                     )
                 ),
             )
-            db.executemany("INSERT INTO bands VALUES (?, ?, ?)", self._band_rows(ids, keys))
+            pending_ids.append(ids)
+            pending_keys.append(sketches.band_keys)
+            if len(sketches.sources):
+                done = max(done, int(sketches.sources.max()) + 1)
+            if sum(map(len, pending_ids)) >= _BATCH_FILES:
+                self._write_bands(pending_ids, pending_keys)
             if progress:
-                progress("indexed", start + len(batch), len(documents))
+                progress("indexed", done, len(documents))
+        self._write_bands(pending_ids, pending_keys)
+
+    def _write_bands(self, ids: list[range], keys: list[npt.NDArray[np.uint64]]) -> None:
+        """Write gathered articles' band rows, sorted; empties the lists."""
+        if ids:
+            article_ids = [article_id for run in ids for article_id in run]
+            rows = self._band_rows(article_ids, np.concatenate(keys))
+            self._db.executemany("INSERT INTO bands VALUES (?, ?, ?)", rows)
+        ids.clear()
+        keys.clear()
 
     # -- reading --------------------------------------------------------------------------
 

@@ -580,28 +580,49 @@ def sketch_documents(
         return _sketch(documents, config, lsh, workers, None, repeated, keep_signatures=True)
 
 
-def _sketch(
+def sketch_in_chunks(
+    documents: Sequence[Document],
+    config: Config,
+    repeated: RepeatedLines | None,
+    *,
+    jobs: int = 1,
+) -> Iterator[Sketches]:
+    """As :func:`sketch_documents`, a chunk of documents at a time, as soon as it is done.
+
+    For a store of sketches, which writes each chunk while the workers sketch the next.
+    Each chunk's articles are in document order (not sorted by id), with signatures.
+    """
+    lsh = LSHIndex.from_config(config)
+    with _collector_paused() as collect, contextlib.ExitStack() as stack:
+        workers = None
+        if jobs > 1 and len(documents) > _CHUNK:
+            workers = _Workers(documents, jobs, collect)
+            stack.callback(workers.executor.shutdown)
+        for start, batch in _batches(documents, config, lsh, workers, repeated, True):
+            yield Sketches(
+                articles=[
+                    rebuilt_article(documents[start + position], segment, pieces, dropped)
+                    for position, segment, pieces, dropped in batch.articles
+                ],
+                sources=np.asarray(
+                    [start + position for position, _, _, _ in batch.articles], dtype=np.int64
+                ),
+                shingle_counts=batch.shingle_counts,
+                band_keys=batch.band_keys,
+                signatures=batch.signatures,
+            )
+
+
+def _batches(
     documents: Sequence[Document],
     config: Config,
     lsh: LSHIndex,
     workers: _Workers | None,
-    progress: Progress | None,
-    repeated: RepeatedLines | Literal["learn"] | None = "learn",
-    keep_signatures: bool = False,
-) -> Sketches:
-    """Clean, split, sketch and band documents for ``lsh``, in ``workers`` if given.
-
-    ``repeated`` are the corpus's repeated lines, or ``"learn"`` to learn them from
-    ``documents``. The signatures are kept too with ``keep_signatures``.
-    """
+    repeated: RepeatedLines | None,
+    keep_signatures: bool,
+) -> Iterator[tuple[int, _Batch]]:
+    """Each chunk's first document's position, and the chunk sketched (in order)."""
     starts = range(0, len(documents), _CHUNK)
-    articles: list[Article] = []
-    sources: list[int] = []
-    counts: list[npt.NDArray[np.int64]] = []
-    band_keys: list[npt.NDArray[np.uint64]] = []
-    signatures: list[npt.NDArray[np.uint32]] = []
-    if isinstance(repeated, str):  # "learn"
-        repeated = learn_repeated_lines(documents, config, workers, progress)
     if workers is not None:
         batches: Iterable[_Batch] = workers.map(
             _sketch_chunk,
@@ -616,7 +637,31 @@ def _sketch(
             _sketch_chunk(documents[start : start + _CHUNK], config, repeated, lsh, keep_signatures)
             for start in starts
         )
-    for start, batch in zip(starts, batches, strict=True):
+    return zip(starts, batches, strict=True)
+
+
+def _sketch(
+    documents: Sequence[Document],
+    config: Config,
+    lsh: LSHIndex,
+    workers: _Workers | None,
+    progress: Progress | None,
+    repeated: RepeatedLines | Literal["learn"] | None = "learn",
+    keep_signatures: bool = False,
+) -> Sketches:
+    """Clean, split, sketch and band documents for ``lsh``, in ``workers`` if given.
+
+    ``repeated`` are the corpus's repeated lines, or ``"learn"`` to learn them from
+    ``documents``. The signatures are kept too with ``keep_signatures``.
+    """
+    articles: list[Article] = []
+    sources: list[int] = []
+    counts: list[npt.NDArray[np.int64]] = []
+    band_keys: list[npt.NDArray[np.uint64]] = []
+    signatures: list[npt.NDArray[np.uint32]] = []
+    if isinstance(repeated, str):  # "learn"
+        repeated = learn_repeated_lines(documents, config, workers, progress)
+    for start, batch in _batches(documents, config, lsh, workers, repeated, keep_signatures):
         for position, segment, pieces, dropped in batch.articles:
             sources.append(start + position)
             articles.append(rebuilt_article(documents[start + position], segment, pieces, dropped))
