@@ -864,11 +864,11 @@ def index_command(folder: str | None, output_format: str, **options: Any) -> Non
     if output_format == "json":
         click.echo(dumps(refresh.to_dict()))
     else:
-        files = "1 file" if refresh.files == 1 else f"{refresh.files} files"
+        files = "1 file" if refresh.files == 1 else f"{refresh.files:,} files"
         click.echo(
-            f"{files} ({refresh.added} added, {refresh.changed} changed, "
-            f"{refresh.removed} removed, {refresh.unchanged} unchanged), "
-            f"{refresh.articles} articles, in {refresh.seconds:.2f} s"
+            f"{files} ({refresh.added:,} added, {refresh.changed:,} changed, "
+            f"{refresh.removed:,} removed, {refresh.unchanged:,} unchanged), "
+            f"{refresh.articles:,} articles, in {refresh.seconds:.2f} s"
         )
     if refresh.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
