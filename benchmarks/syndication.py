@@ -39,12 +39,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from _corpora import CorpusMissingError, corpus_file, load_helsinki
 from neardup import Config, Document, find_duplicates
 from neardup.normalize import normalize
 
-AEB_TRUTH = "scrapinghub-aeb/ground-truth.json"
+AEB_TRUTH = Path("scrapinghub-aeb") / "ground-truth.json"
 # A paragraph shorter than this (in words) is not body text on a Helsinki page.
 BODY_PARAGRAPH_WORDS = 12
 # Source bodies are cut to this many words, so one long article cannot dominate.
@@ -204,7 +205,9 @@ def load_material() -> Material:
     return Material(
         sources=tuple(aeb[: len(aeb) * 3 // 4] + distinct[:half]),
         fillers=tuple(distinct[half:]),
-        local=tuple(p for source in local_pool for p in source.paragraphs if len(p.split()) > 15),
+        local=tuple(
+            p for source in local_pool for p in source.paragraphs if 15 < len(p.split()) <= 80
+        ),
         furniture=furniture,
     )
 

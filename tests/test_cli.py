@@ -43,9 +43,9 @@ def test_scan_json_matches_the_contract(seeds_dir: Path) -> None:
             "keep": SEED_A,
             "members": [
                 {"id": SEED_A, "path": SEED_A, "segment": None, "span": [story_start, 7997],
-                 "jaccard": 1.0, "containment": 1.0},
+                 "jaccard": 1.0, "containment": 1.0, "aligned": 1.0},
                 {"id": f"{SEED_B}#0", "path": SEED_B, "segment": 0, "span": [32, 7880],
-                 "jaccard": 1.0, "containment": 1.0},
+                 "jaccard": 1.0, "containment": 1.0, "aligned": None},
             ],
         }
     ]  # fmt: skip
@@ -222,5 +222,5 @@ def test_no_progress_display_when_stderr_is_not_a_terminal(seeds_dir: Path) -> N
         text=True,
         check=True,
     )
-    assert "neardup: 2 documents, 5 articles (5 compared); LSH 31 bands x 2 rows" in verbose.stderr
+    assert "neardup: 2 documents, 5 articles (5 compared); LSH 64 bands x 2 rows" in verbose.stderr
     assert "\r" not in verbose.stderr  # no progress display: stderr is not a terminal

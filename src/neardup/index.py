@@ -54,7 +54,7 @@ from neardup.pipeline import (
 )
 from neardup.segment import Article
 from neardup.shingles import shingle_hashes_batch
-from neardup.verify import Edge, similarity
+from neardup.verify import scored_pair
 
 #: The layout of the tables; an index of another layout is rebuilt.
 SCHEMA_VERSION = 2
@@ -786,11 +786,7 @@ class CorpusIndex:
         other_checked: bool,
     ) -> None:
         """Verify a candidate pair exactly; keep it in ``findings`` if it is a match."""
-        first, second = (
-            self._shingle_set(article.text),
-            self._shingle_set(other_text),
-        )
-        edge = Edge(0, 1, *similarity(first, second))
+        edge = scored_pair(article.text, other_text, self.config)
         if not edge.is_match(self.config):
             return
         if other_checked and other > article.id:
