@@ -426,6 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sources", type=int, default=100, help="source articles per corpus")
     parser.add_argument("--no-peer", action="store_true", help="skip the datasketch recipe")
     parser.add_argument("--misses", action="store_true", help="count the edits of missed pairs")
+    parser.add_argument(
+        "--alignment",
+        type=lambda value: None if value == "none" else float(value),
+        default=Config().alignment,
+        help="neardup's alignment setting ('none': off) [default: the default]",
+    )
     arguments = parser.parse_args(argv)
     try:
         material = load_material()
@@ -436,7 +442,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"material: {len(material.sources)} sources, {len(material.fillers)} fillers, "
         f"{len(material.local)} local paragraphs, {len(material.furniture)} sites"
     )
-    tools: list[tuple[str, object]] = [("neardup Config()", Config())]
+    config = Config(alignment=arguments.alignment)
+    name = "neardup Config()"
+    if config != Config():
+        name = f"neardup alignment={config.alignment}"
+    tools: list[tuple[str, object]] = [(name, config)]
     if not arguments.no_peer:
         tools += [(f"datasketch MinHashLSH({t})", t) for t in PEER_THRESHOLDS]
     print(f"{'seed':>4}  {'tool':<28} {'pages':>5} {'true':>5} {'found':>5} "

@@ -22,9 +22,14 @@ def test_optimal_bands_agree_with_datasketch(threshold: float) -> None:
 
 def test_default_index_catches_the_containment_jaccard_band() -> None:
     index = LSHIndex.from_config(Config())
-    # A copy 80% inside a page four times its size has Jaccard 0.8 / 4.2 ~ 0.19.
+    # A copy 80% inside a page four times its size has Jaccard 0.8 / 4.2 ~ 0.19; an edited
+    # copy sharing half its shingles with an article twice its size, 0.5 / 2.5 = 0.2.
+    assert collision_probability(0.19, index.bands, index.rows) > 0.9
     assert collision_probability(0.4, index.bands, index.rows) > 0.99
-    assert collision_probability(0.05, index.bands, index.rows) < 0.1
+    assert collision_probability(0.05, index.bands, index.rows) < 0.2
+    # Without alignment matching, the index is tuned for containment alone.
+    shingles_only = LSHIndex.from_config(Config(alignment=None))
+    assert collision_probability(0.05, shingles_only.bands, shingles_only.rows) < 0.1
 
 
 def test_explicit_bands_and_rows_win() -> None:
