@@ -53,7 +53,6 @@ from neardup.pipeline import (
     sketch_documents,
 )
 from neardup.segment import Article
-from neardup.shingles import shingle_hashes_batch
 from neardup.verify import scored_pair
 
 #: The layout of the tables; an index of another layout is rebuilt.
@@ -797,10 +796,6 @@ class CorpusIndex:
             findings[(article.id, other)] = Finding(
                 article.id, other, edge.jaccard, edge.contain_a_in_b
             )
-
-    def _shingle_set(self, text: str) -> npt.NDArray[np.uint64]:
-        (hashes,) = shingle_hashes_batch([text], self.config.shingle_size, self.config.seed)
-        return np.unique(hashes)
 
     def _stored_articles(
         self, article_ids: Sequence[int]
