@@ -38,7 +38,7 @@ class Config:
         alignment: ...or when at least this share of the smaller article's words align,
             in order, with the other's (copies with word edits scattered over them; see
             :func:`neardup.verify.aligned_share`). Computed for candidate pairs sharing
-            at least 0.3 of the smaller article's shingles. ``None`` turns it off.
+            at least 0.4 of the smaller article's shingles. ``None`` turns it off.
         max_size_ratio: Containment candidates are searched for up to this ratio between
             the larger and the smaller article's shingle counts; it sets how low a
             Jaccard similarity the LSH index must still catch.
