@@ -39,7 +39,7 @@ from _corpora import (
     text_bytes,
 )
 from neardup import Cluster, Config, DedupResult, find_duplicates, shingle_set
-from neardup.verify import Edge, similarity
+from neardup.verify import scored_pair, similarity
 
 CONFIGS: tuple[tuple[str, Config], ...] = (
     ("Config()", Config()),
@@ -284,21 +284,22 @@ def matches_source_exactly(
 ) -> dict[str, bool]:
     """Per answer id: whether the match rule holds against its source, scored exactly.
 
-    The same cleaned articles, shingles and ``Edge.is_match`` as find_duplicates, but for
+    The same cleaned articles, scores and ``Edge.is_match`` as find_duplicates, but for
     every (answer, source) pair rather than LSH's candidates, and with no clustering: the
     most any run with these thresholds could find.
     """
-    shingles: dict[str, list[npt.NDArray[np.uint64]]] = {}
+    texts: dict[str, list[str]] = {}
     for article in result.articles:
         article_shingles = shingle_set(article.text, config.shingle_size, config.seed)
         if len(article_shingles) >= config.min_shingles:
-            shingles.setdefault(article.document, []).append(article_shingles)
+            texts.setdefault(article.document, []).append(article.text)
 
     def matches(answer: CloughFile) -> bool:
+        # scored_pair scores as verification does: shingles, then aligned words if needed.
         return any(
-            Edge(0, 1, *similarity(answer_shingles, source_shingles)).is_match(config)
-            for answer_shingles in shingles.get(answer.document.id, [])
-            for source_shingles in shingles.get(sources[answer.task].document.id, [])
+            scored_pair(answer_text, source_text, config).is_match(config)
+            for answer_text in texts.get(answer.document.id, [])
+            for source_text in texts.get(sources[answer.task].document.id, [])
         )
 
     return {answer.document.id: matches(answer) for answer in answers}

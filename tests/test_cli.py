@@ -43,9 +43,9 @@ def test_scan_json_matches_the_contract(seeds_dir: Path) -> None:
             "keep": SEED_A,
             "members": [
                 {"id": SEED_A, "path": SEED_A, "segment": None, "span": [story_start, 7997],
-                 "jaccard": 1.0, "containment": 1.0},
+                 "jaccard": 1.0, "containment": 1.0, "aligned": 1.0},
                 {"id": f"{SEED_B}#0", "path": SEED_B, "segment": 0, "span": [32, 7880],
-                 "jaccard": 1.0, "containment": 1.0},
+                 "jaccard": 1.0, "containment": 1.0, "aligned": None},
             ],
         }
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from neardup import Config, ConfigError
         ({"threshold": 1.5}, "'threshold' must be a number in \\(0, 1\\] \\(got 1.5\\)"),
         ({"threshold": 0}, "'threshold'"),
         ({"containment": -0.1}, "'containment'"),
+        ({"alignment": 1.2}, "'alignment' must be a number in \\(0, 1\\] \\(got 1.2\\)"),
         ({"shingle_size": 0}, "'shingle_size' must be an integer of at least 1 \\(got 0\\)"),
         ({"num_perm": True}, "'num_perm'"),
         ({"bands": 4}, "'bands' and 'rows' must be set together"),
@@ -41,6 +42,8 @@ def test_mapping_accepts_dashed_names() -> None:
     assert Config.from_mapping({"num-perm": 64, "split": False}) == Config(num_perm=64, split=False)
 
 
-def test_candidate_threshold_covers_containment() -> None:
+def test_candidate_threshold_covers_containment_and_alignment() -> None:
+    # Alignment matches copies sharing about half their shingles, up to max_size_ratio.
+    assert Config(alignment=0.5).candidate_threshold == pytest.approx(0.5 / 4.5)
     assert Config().candidate_threshold == pytest.approx(0.8 / 4.2)
-    assert Config(containment=None).candidate_threshold == 0.7
+    assert Config(containment=None, alignment=None).candidate_threshold == 0.7

@@ -64,10 +64,14 @@ def test_seeds_without_splitting_are_found_by_containment(seeds_dir: Path) -> No
     assert copy.containment >= 0.9  # ... containment finds it
 
 
-def test_the_seeds_are_missed_with_containment_off_and_no_split(seeds_dir: Path) -> None:
+def test_the_seeds_are_missed_on_jaccard_alone_with_no_split(seeds_dir: Path) -> None:
     read = read_documents([seeds_dir])
-    result = find_duplicates(read.documents, Config(split=False, containment=None))
-    assert result.clusters == []
+    config = Config(split=False, containment=None, alignment=None)
+    assert find_duplicates(read.documents, config).clusters == []
+    # The story's words all align inside the longer page: alignment alone finds it.
+    (cluster,) = find_duplicates(read.documents, config.replace(alignment=0.5)).clusters
+    assert cluster.members[1].aligned is not None
+    assert cluster.members[1].aligned > 0.95
 
 
 def test_the_two_irish_election_articles_are_not_copies() -> None:
@@ -138,7 +142,8 @@ def test_jaccard_chain_is_cut_at_the_keep() -> None:
     window = 20
     texts = {f"w{i}": "\n\n".join(paragraphs[i * 3 : i * 3 + window]) for i in range(4)}
     documents = docs(**texts)
-    config = Config(containment=None, threshold=0.6)
+    # Jaccard alone: w0 and w3 share 11 of their 20 paragraphs, which alignment matches.
+    config = Config(containment=None, alignment=None, threshold=0.6)
     result = find_duplicates(documents, config)
     sets = {name: shingle_set(text) for name, text in texts.items()}
     # Connected components would chain all four: each window matches the next.
@@ -470,3 +475,37 @@ def test_workers_map_every_task_once(unordered: bool) -> None:
             assert list(workers.map(_square, numbers)) == [n * n for n in numbers]
     finally:
         workers.executor.shutdown()
+
+
+def _copy_edited(paragraphs: list[str], every: int) -> str:
+    """The paragraphs with one word in ``every`` replaced in each, as a republisher edits."""
+    edited = []
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        for at in range(every // 2, len(words), every):
+            words[at] = "reportedly"
+        edited.append(" ".join(words))
+    return "\n\n".join(edited)
+
+
+def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
+    # One word in eight edited in every paragraph of the Sky News story: fewer than half
+    # its 5-word shingles survive, but a reader sees the same article.
+    story = story_paragraphs()
+    aligning = Config(alignment=0.5)
+    result = find_duplicates(
+        docs(original="\n\n".join(story), copy=_copy_edited(story, 8)), aligning
+    )
+    (cluster,) = result.clusters
+    copy = next(member for member in cluster.members if member.article.id != cluster.keep.id)
+    assert copy.jaccard < 0.5
+    assert copy.containment < 0.8
+    assert copy.aligned is not None
+    assert copy.aligned > 0.85
+    (member,) = scan_to_dict(result)["clusters"][0]["members"][1:]
+    assert member["aligned"] == round(copy.aligned, 4)
+    # Without the alignment rule (the default) the pair is missed.
+    assert (
+        find_duplicates(docs(original="\n\n".join(story), copy=_copy_edited(story, 8))).clusters
+        == []
+    )

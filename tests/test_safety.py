@@ -684,3 +684,33 @@ def test_killed_at_random_points_nothing_is_lost_and_a_rerun_ends_as_one_run(
     assert_nothing_lost(before, [tmp_path / "killed"], config)
     # Each run's journal is gone once its plan is carried out.
     assert not list((Path(os.environ["XDG_CACHE_HOME"]) / "neardup").glob("dedup-*"))
+
+
+def test_a_copy_matched_by_its_aligned_words_alone_is_reported_never_removed(
+    tmp_path: Path,
+) -> None:
+    # One word in eight edited: the copy matches its original only by aligned words, and
+    # half of its shingles are not in the original, so no file lies inside the other.
+    paragraphs = story_paragraphs()
+    edited = []
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        for at in range(4, len(words), 8):
+            words[at] = "reportedly"
+        edited.append(" ".join(words))
+    folder = write(
+        tmp_path / "corpus", {"original.txt": story(), "edited.txt": "\n\n".join(edited)}
+    )
+    before = snapshot(folder)
+    aligning = ["--alignment", "0.5"]
+    scan = CliRunner().invoke(
+        cli, ["scan", str(folder), "--format", "json", "--jobs", "1", *aligning]
+    )
+    (cluster,) = json.loads(scan.stdout)["clusters"]
+    copy = cluster["members"][1]
+    assert copy["containment"] < Config().contained_threshold
+    assert copy["aligned"] >= 0.5
+    code, out, _ = dedup(str(folder), "--move-to", str(tmp_path / "dupes"), *aligning)
+    assert code == 0, out
+    assert snapshot(folder) == before
+    assert snapshot(tmp_path / "dupes") == {}

@@ -90,7 +90,14 @@ def _sketch_options(function: F) -> F:
             help="Share of the smaller article inside the larger that makes copies. "
             f"[default: {defaults.containment}]",
         ),
-        click.option("--no-containment", is_flag=True, help="Match on Jaccard similarity only."),
+        click.option("--no-containment", is_flag=True, help="Turn containment matching off."),
+        click.option(
+            "--alignment",
+            type=float,
+            help="Share of the smaller article's words aligned with the other's that makes "
+            "copies (word-alignment matching, e.g. 0.5). [default: off]",
+        ),
+        click.option("--no-alignment", is_flag=True, help="Turn word-alignment matching off."),
         click.option(
             "--num-perm", type=int, help=f"MinHash permutations. [default: {defaults.num_perm}]"
         ),
@@ -290,7 +297,7 @@ def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
     settings: dict[str, Any] = {
         name: options[name]
         for name in (
-            "threshold", "containment", "num_perm", "shingle_size", "min_shingles",
+            "threshold", "containment", "alignment", "num_perm", "shingle_size", "min_shingles",
             "bands", "rows", "keep", "seed", "max_size_ratio", "max_bucket", "min_repeats",
             "max_document_bytes",
         )
@@ -298,6 +305,8 @@ def flag_settings(options: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
     if options.get("no_containment"):
         settings["containment"] = None
+    if options.get("no_alignment"):
+        settings["alignment"] = None
     if options.get("no_split"):
         settings["split"] = False
     for name in READING_KEYS:

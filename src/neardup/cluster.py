@@ -32,11 +32,15 @@ class Member:
         article: The member.
         jaccard: Jaccard similarity with the keep article (1.0 for the keep itself).
         containment: Share of the member's shingles found in the keep article.
+        aligned: Share of the shorter one's words aligned with the other's (see
+            :func:`neardup.verify.aligned_share`; 1.0 for the keep itself), ``None``
+            where it was not computed.
     """
 
     article: Article
     jaccard: float
     containment: float
+    aligned: float | None = None
 
 
 @dataclass(frozen=True)
@@ -163,11 +167,11 @@ def build_clusters(
                 continue
             taken.add(other)
             containment = edge.contain_a_in_b if edge.a == other else edge.contain_b_in_a
-            members.append(Member(articles[other], edge.jaccard, containment))
+            members.append(Member(articles[other], edge.jaccard, containment, edge.aligned))
         if not members:
             continue
         taken.add(keep)
         members.sort(key=lambda member: member.article.id)
-        clusters.append(Cluster((Member(articles[keep], 1.0, 1.0), *members)))
+        clusters.append(Cluster((Member(articles[keep], 1.0, 1.0, 1.0), *members)))
     clusters.sort(key=lambda cluster: cluster.keep.id)
     return clusters

@@ -13,6 +13,10 @@ KeepPolicy = Literal["longest", "first", "shortest", "oldest", "newest"]
 KEEP_POLICIES: tuple[str, ...] = get_args(KeepPolicy)
 #: The most bytes of text one document may hold by default (50 MB).
 MAX_DOCUMENT_BYTES = 50_000_000
+#: The share of shingles that copies with scattered word edits (a word in ten or so
+#: edited) still share; with ``alignment`` on, LSH is tuned to catch such pairs up to
+#: ``max_size_ratio``.
+ALIGNED_CONTAINMENT = 0.5
 
 
 @dataclass(frozen=True)
@@ -21,8 +25,9 @@ class Config:
 
     Text settings (``shingle_size``, ``seed``) decide what a shingle is; sketch settings
     (``num_perm``, ``bands``, ``rows``) decide how candidates are found; match settings
-    (``threshold``, ``containment``) decide what counts as a copy. Only the match settings
-    change results beyond the approximation LSH makes; every candidate is verified exactly.
+    (``threshold``, ``containment``, ``alignment``) decide what counts as a copy. Only the
+    match settings change results beyond the approximation LSH makes; every candidate is
+    verified exactly.
 
     Attributes:
         threshold: Two articles are copies when the Jaccard similarity of their shingle
@@ -30,6 +35,10 @@ class Config:
         containment: ...or when at least this share of the smaller article's shingles is
             in the larger one (abridged copies, copies embedded in longer pages).
             ``None`` turns containment matching off.
+        alignment: ...or when at least this share of the smaller article's words align,
+            in order, with the other's (copies with word edits scattered over them; see
+            :func:`neardup.verify.aligned_share`). Computed for candidate pairs sharing
+            at least 0.4 of the smaller article's shingles. ``None`` turns it off.
         max_size_ratio: Containment candidates are searched for up to this ratio between
             the larger and the smaller article's shingle counts; it sets how low a
             Jaccard similarity the LSH index must still catch.
@@ -57,6 +66,7 @@ class Config:
 
     threshold: float = 0.7
     containment: float | None = 0.8
+    alignment: float | None = None
     max_size_ratio: float = 4.0
     shingle_size: int = 5
     num_perm: int = 128
@@ -74,6 +84,8 @@ class Config:
         _check_fraction("threshold", self.threshold)
         if self.containment is not None:
             _check_fraction("containment", self.containment)
+        if self.alignment is not None:
+            _check_fraction("alignment", self.alignment)
         if not isinstance(self.max_size_ratio, (int, float)) or self.max_size_ratio < 1:
             raise ConfigError(
                 f"'max_size_ratio' must be a number of at least 1 (got {self.max_size_ratio!r})"
@@ -110,12 +122,18 @@ class Config:
         """The lowest Jaccard similarity the LSH index is tuned to catch.
 
         A copy whose ``c`` share of shingles is inside an article ``k`` times its size has
-        Jaccard ``c / (1 + k - c)``; containment matching needs candidates down to that.
+        Jaccard ``c / (1 + k - c)``; containment matching needs candidates down to that,
+        and alignment matching down to that of :data:`ALIGNED_CONTAINMENT`.
         """
-        if self.containment is None:
-            return self.threshold
-        implied = self.containment / (1.0 + self.max_size_ratio - self.containment)
-        return min(self.threshold, implied)
+        lowest = self.threshold
+        if self.containment is not None:
+            lowest = min(lowest, self._implied_jaccard(self.containment))
+        if self.alignment is not None:
+            lowest = min(lowest, self._implied_jaccard(ALIGNED_CONTAINMENT))
+        return lowest
+
+    def _implied_jaccard(self, contained: float) -> float:
+        return contained / (1.0 + self.max_size_ratio - contained)
 
     @property
     def contained_threshold(self) -> float:

@@ -53,8 +53,7 @@ from neardup.pipeline import (
     sketch_in_chunks,
 )
 from neardup.segment import Article
-from neardup.shingles import shingle_hashes_batch
-from neardup.verify import Edge, similarity
+from neardup.verify import scored_pair
 
 #: The layout of the tables; an index of another layout is rebuilt.
 SCHEMA_VERSION = 3
@@ -811,11 +810,7 @@ class CorpusIndex:
         other_checked: bool,
     ) -> None:
         """Verify a candidate pair exactly; keep it in ``findings`` if it is a match."""
-        first, second = (
-            self._shingle_set(article.text),
-            self._shingle_set(other_text),
-        )
-        edge = Edge(0, 1, *similarity(first, second))
+        edge = scored_pair(article.text, other_text, self.config)
         if not edge.is_match(self.config):
             return
         if other_checked and other > article.id:
@@ -826,10 +821,6 @@ class CorpusIndex:
             findings[(article.id, other)] = Finding(
                 article.id, other, edge.jaccard, edge.contain_a_in_b
             )
-
-    def _shingle_set(self, text: str) -> npt.NDArray[np.uint64]:
-        (hashes,) = shingle_hashes_batch([text], self.config.shingle_size, self.config.seed)
-        return np.unique(hashes)
 
     def _stored_articles(
         self, article_ids: Sequence[int]

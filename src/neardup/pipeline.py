@@ -31,7 +31,7 @@ from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
 from neardup.shingles import shingle_hashes_batch
-from neardup.verify import Edge, edges_of, overlaps
+from neardup.verify import Edge, alignments, edges_of, overlaps
 
 _log = logging.getLogger("neardup")
 
@@ -729,10 +729,11 @@ _ArticleItem = str | tuple[int | FileDocument, tuple[tuple[int, int, int], ...]]
 
 def _verify_chunk(
     items: Sequence[_ArticleItem], pairs: npt.NDArray[np.int64], config: Config
-) -> npt.NDArray[np.int64]:
-    """:func:`~neardup.verify.overlaps` of pairs of some articles, indexed into ``items``.
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """:func:`~neardup.verify.overlaps` and aligned shares of pairs of some articles.
 
-    The articles are shingled again here (the work run in workers).
+    Pairs are indexed into ``items``. The articles are shingled again here (the work
+    run in workers).
     """
     texts = [
         item if isinstance(item, str) else CleanText(_document_of(item[0]).text, item[1], ()).text
@@ -740,7 +741,8 @@ def _verify_chunk(
     ]
     values, bounds = _shingle_sets(texts, config)
     sets = [values[start:end] for start, end in itertools.pairwise(bounds.tolist())]
-    return overlaps(sets, pairs)
+    counts = overlaps(sets, pairs)
+    return counts, alignments(texts, pairs, counts, config)
 
 
 def _item_of(sketches: Sketches, index: int, inherit: bool) -> _ArticleItem:
@@ -865,15 +867,17 @@ def _verify(
         else workers.map_unordered(_verify_chunk, chunks, local, repeat(config))
     )
     counts = np.zeros((len(pairs), 3), dtype=np.int64)
+    aligned = np.full(len(pairs), np.nan)
     verified = 0
     if progress and not len(pairs):
         progress("verifying", 0, 0)
-    for index, result in results:
+    for index, (result, shares) in results:
         counts[groups[index]] = result
+        aligned[groups[index]] = shares
         verified += len(groups[index])
         if progress:
             progress("verifying", verified, len(pairs))
-    return edges_of(pairs, counts)
+    return edges_of(pairs, counts, aligned)
 
 
 def _check_unique_ids(articles: Sequence[Article]) -> None:

@@ -81,6 +81,7 @@ def member_to_dict(member: Member, keep: Member | None = None) -> dict[str, Any]
         "span": list(article.span),
         "jaccard": _score(member.jaccard),
         "containment": _score(member.containment),
+        "aligned": None if member.aligned is None else _score(member.aligned),
     }
     if keep is not None and keep is not member:
         result = diff(keep.article, article, a_name=keep.article.id, b_name=article.id)
