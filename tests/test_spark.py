@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +17,7 @@ from neardup import Document, find_duplicates
 from neardup.config import Config
 from neardup.pipeline import DedupResult
 
-from .conftest import SEED_A, SEED_B, seed_text
+from .conftest import SEED_A, SEED_B, seed_text, write_corpus
 
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed")
 from pyspark.sql import SparkSession  # noqa: E402 (after the skip)
@@ -184,3 +187,23 @@ def test_spark_pairs_candidates_and_skips_equal_the_local_ones(
         (item.id, item.reason, item.shingles) for item in local.skipped
     )
     assert on_spark.articles.count() == local.stats.articles
+
+
+def test_scan_engine_spark_prints_the_local_scans_report(tmp_path: Path, seeds_dir: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_corpus(folder, stories=60)
+    for seed in seeds_dir.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    command = [sys.executable, "-m", "neardup", "scan", str(folder), "--format", "json", "--diffs"]
+    local = subprocess.run(command, capture_output=True, text=True, check=True)
+    spark = subprocess.run(
+        [*command, "--engine", "spark", "--master", "local[2]"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(spark.stdout)
+    assert report == json.loads(local.stdout)
+    assert report["stats"]["clusters"] >= 60
+    assert report["skipped"]

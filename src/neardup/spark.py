@@ -28,26 +28,33 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
-from neardup.boilerplate import CleanText, LineTally, RepeatedLines
-from neardup.cluster import build_clusters
+from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
+from neardup.cluster import Cluster, Member, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
 from neardup.lsh import LSHIndex
-from neardup.pipeline import _shingle_sets, _sketch_chunk, rebuilt_article
+from neardup.pipeline import (
+    DedupResult,
+    Skipped,
+    Stats,
+    _shingle_sets,
+    _sketch_chunk,
+    rebuilt_article,
+)
 from neardup.segment import Article
 from neardup.verify import Edge, edges_of, overlaps
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkResult", "dedup"]
+__all__ = ["SparkResult", "dedup", "find_duplicates_on_spark"]
 
 # Rounds of large-star/small-star between checkpoints, which cut the plan: each round
 # reads the edges five times, so an uncut plan grows fivefold a round.
@@ -56,8 +63,9 @@ CHECKPOINT_EVERY = 2
 _DOCUMENTS = "id string, text string, mtime double"
 _TALLY = "line string, context long"
 _ARTICLES = (
-    "article string, document string, text string, length long, shingles long, "
-    "mtime double, keys array<long>"
+    "article string, document string, segment int, text string, length long, "
+    "shingles long, mtime double, keys array<long>, pieces array<long>, "
+    "dropped array<struct<start: long, end: long, reason: string>>"
 )
 _SCORED = (
     "a string, b string, jaccard double, contain_a_in_b double, contain_b_in_a double, "
@@ -80,8 +88,11 @@ class SparkResult:
             keep article (1.0 for the keep itself), as in the JSON report.
         pairs: Every verified pair of copies: ``a`` and ``b`` (article ids, ``a < b``),
             ``jaccard``, ``contain_a_in_b`` and ``contain_b_in_a``.
-        articles: One row per article: ``article``, ``document``, ``shingles`` and
-            ``skipped`` (``"empty"``, ``"too short"``, or null for an article compared).
+        articles: One row per article: ``article``, ``document``, ``segment`` (its place
+            in a split page, else null), ``shingles``, ``skipped`` (``"empty"``, ``"too
+            short"``, or null for an article compared), ``length`` (of its cleaned text),
+            ``pieces`` (``CleanText.pieces``, flattened) and ``dropped`` (the lines
+            cleaning dropped: ``start``, ``end``, ``reason``).
         candidates: Every candidate pair LSH proposed, with its exact scores (the
             columns of ``pairs``) and ``match``, whether they count as copies.
         capped_buckets: One row per ``(band, key)`` bucket larger than ``max_bucket``.
@@ -156,7 +167,10 @@ def dedup(
         .when(F.col("length") == 0, F.lit("empty"))
         .otherwise(F.lit("too short"))
     )
-    listed = articles.select("article", "document", "shingles", skipped.alias("skipped"))
+    listed = articles.select(
+        "article", "document", "segment", "shingles", skipped.alias("skipped"), "length",
+        "pieces", "dropped",
+    )  # fmt: skip
     return SparkResult(clusters, pairs, listed, scored, capped)
 
 
@@ -222,6 +236,7 @@ def _sketch_batches(
             {
                 "article": pa.array([article.id for article in articles], pa.string()),
                 "document": pa.array([article.document for article in articles], pa.string()),
+                "segment": pa.array([article.segment for article in articles], pa.int32()),
                 "text": pa.array([article.text for article in articles], pa.string()),
                 "length": pa.array([len(article.clean) for article in articles], pa.int64()),
                 "shingles": pa.array(sketched.shingle_counts, pa.int64()),
@@ -229,6 +244,27 @@ def _sketch_batches(
                 "keys": pa.FixedSizeListArray.from_arrays(
                     pa.array(keys.ravel(), pa.int64()), lsh.bands
                 ).cast(pa.list_(pa.int64())),
+                "pieces": pa.array(
+                    [
+                        [n for piece in pieces for n in piece]
+                        for _, _, pieces, _ in sketched.articles
+                    ],
+                    pa.list_(pa.int64()),
+                ),
+                "dropped": pa.array(
+                    [
+                        [
+                            {"start": d.span[0], "end": d.span[1], "reason": d.reason}
+                            for d in dropped
+                        ]
+                        for _, _, _, dropped in sketched.articles
+                    ],
+                    pa.list_(
+                        pa.struct(
+                            [("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string())]
+                        )
+                    ),
+                ),
             }
         )
 
@@ -458,3 +494,74 @@ _CLUSTER_SCHEMA = pa.schema(
         ("containment", pa.float64()),
     ]
 )
+
+
+def find_duplicates_on_spark(
+    documents: Iterable[Document], config: Config | None = None, *, spark: SparkSession
+) -> DedupResult:
+    """:func:`~neardup.pipeline.find_duplicates` run on Spark, its result brought back.
+
+    For trying the Spark engine on documents held here (``neardup scan --engine
+    spark``): the documents go to Spark as a DataFrame, and the clusters, matches and
+    articles are collected to build the same :class:`DedupResult` as the local scan's.
+
+    Args:
+        documents: The documents (ids unique).
+        config: Settings; defaults to ``Config()``.
+        spark: The session to run in.
+    """
+    config = config or Config()
+    documents = list(documents)
+    frame = spark.createDataFrame(
+        [(document.id, document.text, document.mtime) for document in documents],
+        _DOCUMENTS,
+    )
+    found = dedup(frame, config=config, mtime_col="mtime")
+    by_id = {document.id: document for document in documents}
+    rows = sorted(found.articles.collect(), key=lambda row: row["article"])
+    articles = [
+        rebuilt_article(
+            by_id[row["document"]],
+            row["segment"],
+            tuple(zip(*[iter(row["pieces"])] * 3, strict=True)),
+            tuple(Dropped((item["start"], item["end"]), item["reason"]) for item in row["dropped"]),
+        )
+        for row in rows
+    ]
+    position = {article.id: index for index, article in enumerate(articles)}
+    skipped = [
+        Skipped(row["article"], row["skipped"], row["shingles"]) for row in rows if row["skipped"]
+    ]
+    matches = sorted(
+        (
+            Edge(position[row["a"]], position[row["b"]], row["jaccard"], row["contain_a_in_b"],
+                 row["contain_b_in_a"])
+            for row in found.pairs.collect()
+        ),
+        key=lambda edge: (edge.a, edge.b),
+    )  # fmt: skip
+    grouped: dict[str, list[Any]] = {}
+    for row in found.clusters.collect():
+        grouped.setdefault(row["cluster"], []).append(row)
+    clusters = []
+    for keep in sorted(grouped):
+        members = sorted(grouped[keep], key=lambda row: (not row["keep"], row["article"]))
+        clusters.append(
+            Cluster(
+                tuple(
+                    Member(articles[position[row["article"]]], row["jaccard"], row["containment"])
+                    for row in members
+                )
+            )
+        )
+    stats = Stats(
+        documents=len(documents),
+        articles=len(articles),
+        empty=sum(item.reason == "empty" for item in skipped),
+        too_short=sum(item.reason == "too short" for item in skipped),
+        candidate_pairs=found.candidates.count(),
+        verified_pairs=len(matches),
+        clusters=len(clusters),
+        capped_buckets=found.capped_buckets.count(),
+    )
+    return DedupResult(config, clusters, stats, skipped, articles, documents, matches)
