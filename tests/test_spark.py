@@ -207,3 +207,35 @@ def test_scan_engine_spark_prints_the_local_scans_report(tmp_path: Path, seeds_d
     assert report == json.loads(local.stdout)
     assert report["stats"]["clusters"] >= 60
     assert report["skipped"]
+
+
+_ON_CONNECT = """
+import json, sys
+from pyspark.sql import SparkSession
+from neardup.spark import dedup
+from tests.test_spark import CONFIG, corpus
+
+spark = SparkSession.builder.remote("local[2]").config("spark.sql.shuffle.partitions", "4")
+spark = spark.getOrCreate()
+frame = spark.createDataFrame(corpus(), "id string, text string")
+rows = dedup(frame, config=CONFIG).clusters.collect()
+members = [[row[name] for name in ("cluster", "article", "document", "keep", "jaccard",
+            "containment")] for row in rows]
+spark.stop()
+json.dump(sorted(members), sys.stdout)
+"""
+
+
+def test_spark_connect_clusters_equal_the_local_clusters(local: DedupResult) -> None:
+    pytest.importorskip("grpc", reason="pyspark's Connect dependencies are not installed")
+    # A process of its own: a Connect session and a classic one do not share a process.
+    ran = subprocess.run(
+        [sys.executable, "-c", _ON_CONNECT],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYSPARK_PYTHON": sys.executable},
+    )
+    found = [tuple(member) for member in json.loads(ran.stdout)]
+    assert found == _local_members(local)
