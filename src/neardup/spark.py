@@ -30,15 +30,19 @@ import functools
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F  # noqa: N812 (Spark's own convention)
 
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, Member, build_clusters
 from neardup.config import Config
 from neardup.documents import Document
+from neardup.errors import ConfigError
 from neardup.lsh import LSHIndex
 from neardup.pipeline import (
     DedupResult,
@@ -50,9 +54,6 @@ from neardup.pipeline import (
 )
 from neardup.segment import Article
 from neardup.verify import Edge, edges_of, overlaps
-
-if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkResult", "dedup", "find_duplicates_on_spark"]
 
@@ -130,7 +131,7 @@ def dedup(
         mtime_col: A column of modification times (seconds), for the ``oldest`` and
             ``newest`` keep policies.
         checkpoint_every: Rounds of the connected-components iteration between
-            checkpoints (reliable ones where the session has a checkpoint directory,
+            checkpoints (reliable ones where the SparkSession sets ``spark.checkpoint.dir``,
             else local ones).
 
     Returns:
@@ -139,10 +140,6 @@ def dedup(
     Raises:
         ConfigError: For a ``checkpoint_every`` under 1.
     """
-    from pyspark.sql import functions as F  # noqa: N812 (Spark's own convention)
-
-    from neardup.errors import ConfigError
-
     config = config or Config()
     if checkpoint_every < 1:
         raise ConfigError(f"'checkpoint_every' must be at least 1 (got {checkpoint_every!r})")
@@ -176,8 +173,6 @@ def dedup(
 
 def _learnt_lines(documents: DataFrame, config: Config) -> RepeatedLines | None:
     """The corpus's repeated lines, tallied by a Spark aggregation (see :class:`LineTally`)."""
-    from pyspark.sql import functions as F  # noqa: N812
-
     if config.min_repeats == 0:
         return None
     tallied = (
@@ -275,9 +270,6 @@ def _candidates(articles: DataFrame, config: Config) -> tuple[DataFrame, DataFra
     The rule of :meth:`LSHIndex.candidates`: a bucket's members ranked by id; all pairs
     among the first ``max_bucket``, and the first paired with each of the rest.
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F  # noqa: N812
-
     cap = config.max_bucket
     bucket = Window.partitionBy("band", "key")
     members = (
@@ -310,8 +302,6 @@ def _candidates(articles: DataFrame, config: Config) -> tuple[DataFrame, DataFra
 
 def _scored(candidates: DataFrame, articles: DataFrame, config: Config) -> DataFrame:
     """The candidates with their exact scores, made next to both articles' texts."""
-    from pyspark.sql import functions as F  # noqa: N812
-
     texts = articles.select("article", "text")
     joined = candidates.join(
         texts.select(F.col("article").alias("a"), F.col("text").alias("text_a")), "a"
@@ -359,9 +349,6 @@ def _components(edges: DataFrame, checkpoint_every: int) -> DataFrame:
     a long chain of copies takes a few rounds, not its length. ``edges`` are ``(a, b)``
     with ``a < b``.
     """
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F  # noqa: N812
-
     # Edges as (u, v), u > v.
     current = _checkpointed(edges.select(F.col("b").alias("u"), F.col("a").alias("v")).distinct())
     rounds = 0
@@ -385,8 +372,6 @@ def _components(edges: DataFrame, checkpoint_every: int) -> DataFrame:
 
 def _large_star(edges: DataFrame) -> DataFrame:
     """Each article's larger neighbours linked to its least neighbour (or itself)."""
-    from pyspark.sql import functions as F  # noqa: N812
-
     both = edges.unionByName(edges.select(F.col("v").alias("u"), F.col("u").alias("v")))
     least = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
     return (
@@ -399,8 +384,6 @@ def _large_star(edges: DataFrame) -> DataFrame:
 
 def _small_star(edges: DataFrame) -> DataFrame:
     """Each article and its smaller neighbours linked to the least of them."""
-    from pyspark.sql import functions as F  # noqa: N812
-
     least = edges.groupBy("u").agg(F.min("v").alias("m"))
     linked = edges.join(least, "u").select(F.col("v").alias("x"), F.col("m").alias("y"))
     selves = least.select(F.col("u").alias("x"), F.col("m").alias("y"))
@@ -416,8 +399,6 @@ def _clusters(
     pairs: DataFrame, components: DataFrame, articles: DataFrame, config: Config
 ) -> DataFrame:
     """Each component's matches clustered by :func:`build_clusters`, in one group."""
-    from pyspark.sql import functions as F  # noqa: N812
-
     facts = articles.select("article", "document", "length", "mtime")
 
     def about(side: str) -> DataFrame:
