@@ -345,9 +345,9 @@ def _checkpointed(df: DataFrame) -> DataFrame:
 def _components(edges: DataFrame, checkpoint_every: int) -> DataFrame:
     """Each article with an edge, and its connected component (its lowest article id).
 
-    The large-star/small-star iteration: each round takes O(log n) passes at worst, and
-    a long chain of copies takes a few rounds, not its length. ``edges`` are ``(a, b)``
-    with ``a < b``.
+    The large-star/small-star iteration: it converges in O(log² n) rounds for n articles
+    at worst, so a long chain of copies takes a few rounds, not one per link. ``edges``
+    are ``(a, b)`` with ``a < b``.
     """
     # Edges as (u, v), u > v.
     current = _checkpointed(edges.select(F.col("b").alias("u"), F.col("a").alias("v")).distinct())
