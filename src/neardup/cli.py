@@ -192,12 +192,14 @@ def _find(
     progress: _ProgressLine | None = None,
     skip: Sequence[Path] = (),
     index: Path | None = None,
+    spark_master: str | None = None,
 ) -> tuple[DedupResult, ReadResult]:
     """Read PATHS and find duplicates with the options' settings; errors go to stderr.
 
     The progress line, if any, is left showing the last stage (see :class:`_ProgressLine`).
     Folders in ``skip`` (by identity) are not read. With ``index``, the sketches come from
-    that persistent index of the one folder in PATHS, refreshed first.
+    that persistent index of the one folder in PATHS, refreshed first. With
+    ``spark_master``, the duplicates are found on Spark (``neardup.spark``) at that master.
     """
     try:
         config = config_from_options(options)
@@ -228,11 +230,38 @@ def _find(
             # The scan's own reading reported the files that cannot be read.
             with _refreshed(index, corpus, config, options, show_errors=False) as (stored, _):
                 result = stored.duplicates(read.documents)
+        elif spark_master is not None:
+            result = _find_on_spark(read.documents, config, spark_master)
         else:
             result = find_duplicates(
                 read.documents, config, jobs=options["jobs"], progress=progress
             )
     return result, read
+
+
+def _find_on_spark(documents: Sequence[Document], config: Config, master: str) -> DedupResult:
+    """The duplicates among documents, found on a Spark session at ``master``."""
+    try:
+        from pyspark.sql import SparkSession
+
+        from neardup.spark import find_duplicates_on_spark
+    except ImportError as missing:
+        raise click.UsageError(
+            f"--engine spark needs the spark extra: pip install 'neardup[spark]' ({missing})"
+        ) from missing
+    # Executors run this Python, which has neardup.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("neardup")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        return find_duplicates_on_spark(documents, config, spark=spark)
+    finally:
+        spark.stop()
 
 
 @contextlib.contextmanager
@@ -362,12 +391,28 @@ def cli() -> None:
     metavar="PATH",
     help="Use and refresh this persistent index of the folder scanned (same clusters).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where to find the duplicates: here, or on Spark (needs neardup[spark]).",
+)
+@click.option(
+    "--master",
+    default="local[2]",
+    show_default=True,
+    metavar="URL",
+    help="The Spark master for --engine spark.",
+)
 @_sketch_options
 def scan(
     paths: tuple[str, ...],
     output_format: str,
     diffs: bool,
     index_path: Path | None,
+    engine: str,
+    master: str,
     **options: Any,
 ) -> None:
     """Report clusters of near-duplicate articles in PATHS.
@@ -376,7 +421,10 @@ def scan(
     records; "-" reads JSONL from standard input.
     """
     progress = _ProgressLine.for_options(options)
-    result, read = _find(paths, options, progress, index=index_path)
+    if engine == "spark" and index_path is not None:
+        raise click.UsageError("--engine spark cannot use --index")
+    spark_master = master if engine == "spark" else None
+    result, read = _find(paths, options, progress, index=index_path, spark_master=spark_master)
     # Reports read the copies' texts (again, in a streamed scan): all is read first.
     with _exit_on_trouble(progress):
         if output_format == "json":
