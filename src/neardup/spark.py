@@ -536,7 +536,13 @@ def find_duplicates_on_spark(
         clusters.append(
             Cluster(
                 tuple(
-                    Member(articles[position[row["article"]]], row["jaccard"], row["containment"])
+                    Member(
+                        articles[position[row["article"]]],
+                        row["jaccard"],
+                        row["containment"],
+                        # As locally: the keep aligns whole with itself; no alignment on Spark.
+                        1.0 if row["keep"] else None,
+                    )
                     for row in members
                 )
             )
