@@ -191,11 +191,16 @@ def test_a_process_forked_while_a_run_holds_its_lock_does_not_keep_the_folder_lo
     # With --jobs 2, scanning forks worker processes while the lock is held; a SIGKILL of
     # the run leaves them behind (orphans), and they must not lock every later run out.
     folder = copies_folder(tmp_path / "corpus")
+    started, ready = os.pipe()
     with locked([folder]):
         child = os.fork()
         if child == 0:  # pragma: no cover - the child only waits to be killed
+            os.write(ready, b"x")  # the fork's hooks have run: the child is what an orphan is
             time.sleep(60)
             os._exit(0)
+    os.read(started, 1)
+    os.close(started)
+    os.close(ready)
     try:
         result = CliRunner().invoke(cli, ["dedup", str(folder), "--delete", "--yes"])
         assert result.exit_code == 0, result.stderr
