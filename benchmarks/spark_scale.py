@@ -22,10 +22,10 @@ import resource
 import sys
 import time
 from pathlib import Path
-from queue import Empty
 from typing import Any
 
 from neardup import Config, find_duplicates
+from speed import in_child
 
 Members = set[tuple[str, str, float, float]]
 
@@ -92,18 +92,7 @@ def _child(engine: str, count: int, short: bool, option: str, queue: Any) -> Non
 
 
 def measure(engine: str, count: int, short: bool, option: str) -> tuple[Any, ...]:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(engine, count, short, option, queue))
-    process.start()
-    while True:
-        try:
-            result: tuple[Any, ...] = queue.get(timeout=1)
-            break
-        except Empty:
-            if not process.is_alive():
-                raise RuntimeError(f"{engine} failed (exit code {process.exitcode})") from None
-    process.join()
+    result: tuple[Any, ...] = in_child(_child, engine, count, short, option)
     return result
 
 

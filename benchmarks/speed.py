@@ -176,19 +176,33 @@ def _child(name: str, count: int, short: bool, queue: Any) -> None:
     queue.put((elapsed, size, peak, baseline, workers))
 
 
-def measure(name: str, count: int, short: bool) -> tuple[float, int, int, int, int]:
+def in_child(target: Callable[..., None], *args: Any) -> Any:
+    """What ``target(*args, queue)`` puts on its queue, run in a fresh (spawned) process.
+
+    A fresh process measures a task's peak memory alone, not with what ran before it.
+
+    Raises:
+        RuntimeError: The process ended without a result.
+    """
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_child, args=(name, count, short, queue))
+    process = context.Process(target=target, args=(*args, queue))
     process.start()
     while True:
         try:
-            result: tuple[float, int, int, int, int] = queue.get(timeout=1)
+            result = queue.get(timeout=1)
             break
         except Empty:
             if not process.is_alive():
-                raise RuntimeError(f"task {name!r} failed (exit code {process.exitcode})") from None
+                raise RuntimeError(
+                    f"{target.__name__}{args!r} failed (exit code {process.exitcode})"
+                ) from None
     process.join()
+    return result
+
+
+def measure(name: str, count: int, short: bool) -> tuple[float, int, int, int, int]:
+    result: tuple[float, int, int, int, int] = in_child(_child, name, count, short)
     return result
 
 
