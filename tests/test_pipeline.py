@@ -410,7 +410,7 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     pairs = lsh.candidates_of_keys(sketches.band_keys, every).pairs
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
-    assert pipeline._verify(sketches, pairs, config, None) == verify_pairs(sets, pairs)
+    assert pipeline._verify(sketches.articles, pairs, config, None) == verify_pairs(sets, pairs)
 
 
 PAGE_LINES = st.sampled_from(

@@ -25,7 +25,7 @@ from neardup._processes import process_pool
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
-from neardup.documents import Document, FileDocument
+from neardup.documents import Document
 from neardup.errors import ConfigError, InputError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
@@ -249,23 +249,13 @@ def _numbers(values: Iterable[int]) -> array[int]:
         return array("q", listed)
 
 
-# The scan's documents, in a worker process that inherited them (see _Workers).
-_INHERITED: Sequence[Document] = ()
-
-# A share of the documents as handed to a worker: their index range where workers
-# inherited the documents, else the documents themselves.
-_Chunk = range | Sequence[Document]
-
-
-def _inherit(documents: Sequence[Document], collect: bool) -> None:
-    """Keep the scan's documents in a worker process (its initializer).
+def _start_worker(collect: bool) -> None:
+    """Set a worker process's garbage collector as the caller's was (its initializer).
 
     ``collect`` says whether the caller's process ran the cyclic garbage collector
     before the scan paused it (see :func:`_collector_paused`); a worker does the same,
     whether it was forked from the paused process or started afresh.
     """
-    global _INHERITED  # set once per worker process, before any task
-    _INHERITED = documents
     if collect:
         gc.enable()
     else:
@@ -319,32 +309,20 @@ def _collector_paused() -> Iterator[bool]:
                     gc.unfreeze()
 
 
-def _documents_of(chunk: _Chunk) -> Sequence[Document]:
-    """The documents a chunk stands for."""
-    if isinstance(chunk, range):
-        return _INHERITED[chunk.start : chunk.stop]
-    return chunk
-
-
 class _Workers:
     """Worker processes that clean, sketch and shingle a scan's documents.
 
-    Where processes start by fork (Linux's default before Python 3.14), the workers
-    inherit the documents and are handed index ranges, so no text is copied to them;
-    elsewhere they are handed the documents themselves.
+    Workers are sent the documents of each task (a streamed document without its
+    text), however they start. Forked ones (Linux's default before Python 3.14) could
+    read the caller's documents where they are, but reading a Python object writes its
+    reference count, so each worker would come to hold its own copy of the pages of the
+    documents it read, texts and all: about as much again as the documents.
     """
 
     def __init__(self, documents: Sequence[Document], jobs: int, collect: bool = True) -> None:
         context = multiprocessing.get_context()
         self.documents = documents
-        self.inherit = context.get_start_method() == "fork"
-        self.executor = process_pool(
-            jobs,
-            context,
-            initializer=_inherit,
-            # Under fork, the arguments reach the workers by inheritance, not pickling.
-            initargs=(documents if self.inherit else (), collect),
-        )
+        self.executor = process_pool(jobs, context, initializer=_start_worker, initargs=(collect,))
         self.ahead = _TASKS_AHEAD * jobs
 
     def map(self, function: Callable[..., _R], *iterables: Iterable[Any]) -> Iterator[_R]:
@@ -392,12 +370,10 @@ class _Workers:
             for future in pending:
                 future.cancel()
 
-    def chunks(self, size: int) -> list[_Chunk]:
-        """The documents in chunks of ``size``, as handed to workers."""
-        starts = range(0, len(self.documents), size)
-        if self.inherit:
-            return [range(start, min(start + size, len(self.documents))) for start in starts]
-        return [self.documents[start : start + size] for start in starts]
+    def chunks(self, size: int) -> Iterator[Sequence[Document]]:
+        """The documents in chunks of ``size``, as handed to workers (made as taken)."""
+        for start in range(0, len(self.documents), size):
+            yield self.documents[start : start + size]
 
 
 def learn_repeated_lines(
@@ -424,20 +400,20 @@ def learn_repeated_lines(
         return RepeatedLines(texts(), config.min_repeats)
     tally = LineTally()
     tallied = 0
-    chunks = workers.chunks(_CHUNK * 4)
+    size = _CHUNK * 4
     # Tallies add up in any order.
-    for index, part in workers.map_unordered(_tally, chunks):
+    for index, part in workers.map_unordered(_tally, workers.chunks(size)):
         tally.update(part)
-        tallied += len(chunks[index])
+        tallied += min(size, len(documents) - index * size)
         if progress:
             progress(stage, tallied, len(documents))
     return RepeatedLines((), config.min_repeats, tally=tally)
 
 
-def _tally(chunk: _Chunk) -> LineTally:
+def _tally(chunk: Sequence[Document]) -> LineTally:
     """The line tally of some documents (the work run in workers)."""
     tally = LineTally()
-    for document in _documents_of(chunk):
+    for document in chunk:
         tally.add(document.text)
     return tally
 
@@ -504,7 +480,7 @@ def _unique_rows(
 
 
 def _sketch_chunk(
-    chunk: _Chunk,
+    chunk: Sequence[Document],
     config: Config,
     repeated: RepeatedLines | None,
     lsh: LSHIndex,
@@ -516,7 +492,7 @@ def _sketch_chunk(
     """
     records = []
     texts = []
-    for position, document in enumerate(_documents_of(chunk)):
+    for position, document in enumerate(chunk):
         for article in split_articles(document, split=config.split, repeated=repeated):
             records.append((position, article.segment, article.clean.pieces, article.clean.dropped))
             texts.append(article.text)
@@ -721,10 +697,10 @@ def _shingle_sets(
     return _unique_rows(hashes, counts)
 
 
-# An article as handed to a worker to be shingled again: its text; or, where workers
-# inherited the documents, its document's index and its pieces of that document; or,
-# for a streamed document, the document itself (sent without its text) and its pieces.
-_ArticleItem = str | tuple[int | FileDocument, tuple[tuple[int, int, int], ...]]
+# An article as handed to a worker to be shingled again: its document and its pieces of
+# that document (a streamed document travels without its text: the worker reads the
+# file), or its text.
+_ArticleItem = str | tuple[Document, tuple[tuple[int, int, int], ...]]
 
 
 def _verify_chunk(
@@ -736,7 +712,7 @@ def _verify_chunk(
     run in workers).
     """
     texts = [
-        item if isinstance(item, str) else CleanText(_document_of(item[0]).text, item[1], ()).text
+        item if isinstance(item, str) else CleanText(item[0].text, item[1], ()).text
         for item in items
     ]
     values, bounds = _shingle_sets(texts, config)
@@ -745,24 +721,16 @@ def _verify_chunk(
     return counts, alignments(texts, pairs, counts, config)
 
 
-def _item_of(sketches: Sketches, index: int, inherit: bool) -> _ArticleItem:
+def _item_of(articles: Sequence[Article], index: int) -> _ArticleItem:
     """An article as handed to a worker to shingle it again (see :data:`_ArticleItem`).
 
-    A streamed document is handed over without its text (the worker reads the file),
-    as is one the workers inherited; any other article is handed over as its text.
+    An article of a scan is handed over as its document and pieces, so that the text is
+    cleaned where it is shingled; any other as its text.
     """
-    article = sketches.articles[index]
-    clean = article.clean
-    if isinstance(clean, _CompactCleanText) and isinstance(clean._document, FileDocument):
+    clean = articles[index].clean
+    if isinstance(clean, _CompactCleanText):
         return (clean._document, clean.pieces)
-    if inherit:
-        return (int(sketches.sources[index]), clean.pieces)
-    return article.text
-
-
-def _document_of(source: int | FileDocument) -> Document:
-    """The document an :data:`_ArticleItem` names: inherited by its index, or itself."""
-    return _INHERITED[source] if isinstance(source, int) else source
+    return clean.text
 
 
 def _components(
@@ -837,7 +805,7 @@ def _pair_groups(
 
 
 def _verify(
-    sketches: Sketches,
+    articles: Sequence[Article],
     pairs: npt.NDArray[np.int64],
     config: Config,
     workers: _Workers | None,
@@ -849,11 +817,10 @@ def _verify(
     of pairs at a time, so only the sets of one group (one connected component, or
     several small ones) are held at once in a process.
     """
-    inherit = workers is not None and workers.inherit
     groups = _pair_groups(pairs, _VERIFY_GROUP, _LARGEST_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
-        [_item_of(sketches, i, inherit) for i in indices.tolist()] for indices in members
+        [_item_of(articles, i) for i in indices.tolist()] for indices in members
     )
     local = (
         np.searchsorted(indices, pairs[rows]) for indices, rows in zip(members, groups, strict=True)
@@ -938,8 +905,14 @@ def find_duplicates(
         if jobs > 1 and len(documents) > _CHUNK:
             workers = _Workers(documents, jobs, collect)
             stack.callback(workers.executor.shutdown)
-        sketches = _sketch(documents, config, LSHIndex.from_config(config), workers, progress)
-        return _clustered(sketches, documents, config, workers, progress)
+        # The sketches go to the clustering alone, which lets their band keys go after LSH.
+        return _clustered(
+            _sketch(documents, config, LSHIndex.from_config(config), workers, progress),
+            documents,
+            config,
+            workers,
+            progress,
+        )
 
 
 def duplicates_of_sketches(
@@ -969,14 +942,19 @@ def _clustered(
     workers: _Workers | None,
     progress: Progress | None,
 ) -> DedupResult:
-    """LSH, verification and clustering of sketched articles (in ``workers`` if given)."""
+    """LSH, verification and clustering of sketched articles (in ``workers`` if given).
+
+    The band keys, a quarter of a scan's memory for short articles, are let go once LSH
+    has read them, where the caller holds no other reference to ``sketches``.
+    """
     articles = sketches.articles
+    shingle_counts = sketches.shingle_counts
+    band_keys = sketches.band_keys
+    del sketches
     _check_unique_ids(articles)
     eligible: list[int] = []
     skipped: list[Skipped] = []
-    for index, (article, count) in enumerate(
-        zip(articles, sketches.shingle_counts.tolist(), strict=True)
-    ):
+    for index, (article, count) in enumerate(zip(articles, shingle_counts.tolist(), strict=True)):
         if count >= config.min_shingles:
             eligible.append(index)
         else:
@@ -992,10 +970,11 @@ def _clustered(
     among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
     if progress:
         progress("finding candidates", 0, len(eligible))
-    candidates = lsh.candidates_of_keys(sketches.band_keys, among)
+    candidates = lsh.candidates_of_keys(band_keys, among)
+    del band_keys, among
     if progress:
         progress("finding candidates", len(eligible), len(eligible))
-    edges = _verify(sketches, candidates.pairs, config, workers, progress)
+    edges = _verify(articles, candidates.pairs, config, workers, progress)
     matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
     _log.info(
