@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import logging
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,6 +50,7 @@ from neardup.report import (
     diff_to_dict,
     diff_to_text,
     dumps,
+    dumps_in_pieces,
     explain_lines,
     scan_to_dict,
     scan_to_text,
@@ -425,21 +427,24 @@ def scan(
         raise click.UsageError("--engine spark cannot use --index")
     spark_master = master if engine == "spark" else None
     result, read = _find(paths, options, progress, index=index_path, spark_master=spark_master)
-    # Reports read the copies' texts (again, in a streamed scan): all is read first.
+    # Reports read the copies' texts (again, in a streamed scan): all is read first. A
+    # JSON report is then written out a piece at a time, never held whole as text.
+    output: Iterable[str]
     with _exit_on_trouble(progress):
         if output_format == "json":
-            output = dumps(scan_to_dict(result, read.errors, diffs=diffs, progress=progress))
-            output += "\n"
+            document = scan_to_dict(result, read.errors, diffs=diffs, progress=progress)
+            output = itertools.chain(dumps_in_pieces(document), ["\n"])
         elif output_format == "jsonl":
             document = scan_to_dict(result, read.errors, diffs=diffs, progress=progress)
-            output = "".join(dumps(cluster, indent=None) + "\n" for cluster in document["clusters"])
+            output = (dumps(cluster, indent=None) + "\n" for cluster in document["clusters"])
         elif output_format == "html":
-            output = scan_to_html(result, read.errors, progress=progress)
+            output = [scan_to_html(result, read.errors, progress=progress)]
         else:
-            output = scan_to_text(result, read.errors, diffs=diffs, progress=progress)
+            output = [scan_to_text(result, read.errors, diffs=diffs, progress=progress)]
     if progress is not None:
         progress.clear()
-    click.echo(output, nl=False)
+    for piece in output:
+        click.echo(piece, nl=False)
     if read.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
 

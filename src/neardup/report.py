@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from neardup._version import __version__
@@ -275,7 +275,34 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
         '{"path": "caf\\udce9.txt"}'
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _SURROGATE.sub(_surrogate_escape, text)
+
+
+def dumps_in_pieces(value: Any, *, indent: int | None = 2, size: int = 1 << 16) -> Iterator[str]:
+    """:func:`dumps` of ``value`` in pieces of about ``size`` characters, made as taken.
+
+    The pieces, end to end, are :func:`dumps` of ``value``; a large report can be
+    written out without its whole text in memory.
+
+    Example:
+        >>> "".join(dumps_in_pieces({"ids": ["a", "b"]}, indent=None, size=4))
+        '{"ids": ["a", "b"]}'
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
+    pieces: list[str] = []
+    gathered = 0
+    for piece in encoder.iterencode(value):
+        pieces.append(piece)
+        gathered += len(piece)
+        if gathered >= size:
+            yield _SURROGATE.sub(_surrogate_escape, "".join(pieces))
+            pieces, gathered = [], 0
+    if pieces:
+        yield _SURROGATE.sub(_surrogate_escape, "".join(pieces))
+
+
+def _surrogate_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 #: The legend under a text report's clusters.
