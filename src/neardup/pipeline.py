@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import repeat
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -307,6 +308,27 @@ def _collector_paused() -> Iterator[bool]:
                     gc.enable()
                 if pause.froze:
                     gc.unfreeze()
+
+
+def _sent_document(document: Document) -> tuple[Callable[..., Document], tuple[Any, ...]]:
+    """How a :class:`Document` is pickled for a worker process: its text as UTF-8 bytes.
+
+    Pickling a string that is not ASCII keeps a UTF-8 copy of it inside the string
+    (CPython caches it there), for as long as the string lives: the caller's documents
+    would grow by their texts' size again. Encoding it makes a copy that is let go.
+    """
+    text = document.text.encode("utf-8", "surrogatepass")
+    fields = (document.path, document.mtime, document.kind, document.file, document.size)
+    return (_received_document, (document.id, text, *fields, document.digest))
+
+
+def _received_document(id: str, text: bytes, *fields: Any) -> Document:
+    """A document as :func:`_sent_document` sent it."""
+    return Document(id, text.decode("utf-8", "surrogatepass"), *fields)
+
+
+# Only for plain documents: a FileDocument is sent without its text, as it pickles itself.
+ForkingPickler.register(Document, _sent_document)
 
 
 class _Workers:
@@ -631,7 +653,7 @@ def _sketch(
     ``documents``. The signatures are kept too with ``keep_signatures``.
     """
     articles: list[Article] = []
-    sources: list[int] = []
+    sources = array("q")
     counts: list[npt.NDArray[np.int64]] = []
     band_keys: list[npt.NDArray[np.uint64]] = []
     signatures: list[npt.NDArray[np.uint32]] = []
@@ -647,21 +669,22 @@ def _sketch(
             signatures.append(batch.signatures)
         if progress:
             progress("sketching", min(start + _CHUNK, len(documents)), len(documents))
-    # Article order is id order, whatever order the documents came in.
-    order = np.asarray(
-        sorted(range(len(articles)), key=[article.id for article in articles].__getitem__),
-        dtype=np.int64,
-    )
-    in_order = bool(np.array_equal(order, np.arange(len(order))))
-    rank = None
-    if not in_order:
+    # Article order is id order, whatever order the documents came in. Those of a folder
+    # come in it already, and are not sorted again (the sort's lists took 80 bytes an
+    # article at the scan's peak).
+    order = rank = None
+    if any(first.id > second.id for first, second in itertools.pairwise(articles)):
+        order = np.asarray(
+            sorted(range(len(articles)), key=[article.id for article in articles].__getitem__),
+            dtype=np.int64,
+        )
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
     all_keys = _stacked(band_keys, lsh.bands, rank)
     all_signatures = _stacked(signatures, config.num_perm, rank) if keep_signatures else None
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
-    if not in_order:
+    if order is not None:
         articles = [articles[i] for i in order.tolist()]
         shingle_counts = shingle_counts[order]
         source_array = source_array[order]

@@ -1,0 +1,143 @@
+"""What a scan holds: its peak memory per document, and what its workers read.
+
+Peak memory is measured, not timed: tracemalloc counts the bytes of Python objects and
+numpy arrays, the same on every machine, however loaded. benchmarks/scan_memory.py
+measures whole scans of a million files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from neardup import Document, find_duplicates
+from neardup.report import scan_to_dict
+
+from .conftest import SEED_B, seed_text
+
+
+def short_articles(count: int, seed: int = 3) -> list[str]:
+    """``count`` short articles (1 or 2 paragraphs), about one in six a copy of another."""
+    chance = random.Random(seed)
+    words = sorted(set(seed_text(SEED_B).split()))
+    texts: list[str] = []
+    for number in range(count):
+        if number > 10 and chance.random() < 1 / 6:
+            copy = texts[chance.randrange(len(texts))].replace(" the ", " a ", 1)
+            texts.append(f"Connect with us\n\n{copy}\n\nContinue Reading")
+            continue
+        paragraphs = [
+            " ".join(chance.choices(words, k=chance.randint(30, 60)))
+            for _ in range(chance.randint(1, 2))
+        ]
+        texts.append("\n\n".join(paragraphs))
+    return texts
+
+
+# Runs `neardup scan FOLDER --format json` in this process, its output to /dev/null, with
+# tracemalloc started after the imports; prints the peak of the bytes traced.
+_SCAN_TRACED = """
+import json, os, sys, tracemalloc
+import neardup.cli
+
+tracemalloc.start()
+with open(os.devnull, "w", encoding="utf-8") as sink:
+    sys.stdout = sink
+    try:
+        neardup.cli.cli.main(["scan", sys.argv[1], "--format", "json"], standalone_mode=False)
+    finally:
+        sys.stdout = sys.__stdout__
+print(json.dumps({"peak": tracemalloc.get_traced_memory()[1]}))
+"""
+
+
+def scan_peak(folder: Path) -> int:
+    """The peak of the bytes traced while ``neardup scan FOLDER --format json`` runs."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _SCAN_TRACED, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    peak: int = json.loads(completed.stdout)["peak"]
+    return peak
+
+
+def test_a_scan_peaks_at_a_small_multiple_of_its_text(tmp_path: Path) -> None:
+    # Short articles of about 520 bytes, as in benchmarks/scan_memory.py. The peak's
+    # growth from 2,000 to 8,000 of them is what each document costs, whatever the scan
+    # holds for any corpus: the document (its text as a string, its record, path and
+    # checksum), its article (record, cleaned text's map, LSH band keys), its share of
+    # the candidate pairs and of the report. The band keys go after LSH, the report is
+    # written out a piece at a time, and workers are sent documents without leaving a
+    # copy of their texts behind: about 2,140 bytes a document (2,560 when they were not).
+    texts = short_articles(8_000)
+    assert 450 < sum(len(text.encode()) for text in texts) / len(texts) < 600
+    peaks = []
+    for count in (2_000, 8_000):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for number, text in enumerate(texts[:count]):
+            (folder / f"a{number:05}.txt").write_text(text, encoding="utf-8")
+        peaks.append(scan_peak(folder))
+    per_document = (peaks[1] - peaks[0]) / 6_000
+    assert per_document < 2_350, f"{per_document:.0f} bytes a document"
+
+
+class _OwnedDocument(Document):
+    """A document whose text may be read only in the process that made it, or in a copy.
+
+    A forked worker that read the caller's documents where they are (instead of copies
+    sent to it) would write their reference counts, and so come to hold its own copy of
+    their memory pages.
+    """
+
+    __slots__ = ("owner",)
+    owner: int
+
+    def __init__(self, document: Document) -> None:
+        # Its fields set through Document's slots: its own ``text`` is read-only.
+        for field in dataclasses.fields(Document):
+            Document.__dict__[field.name].__set__(self, getattr(document, field.name))
+        object.__setattr__(self, "owner", os.getpid())
+
+    @property
+    def text(self) -> str:
+        if os.getpid() != self.owner:
+            raise AssertionError(f"{self.id}: the caller's document read in a worker")
+        value: str = _TEXT.__get__(self)
+        return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to a worker as a plain document.
+        return (Document, (self.id, _TEXT.__get__(self), self.path))
+
+
+# The slot that holds a Document's text.
+_TEXT: Any = Document.__dict__["text"]
+
+
+def test_forked_workers_read_copies_of_the_documents_not_the_callers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: workers are always sent their documents")
+    texts = short_articles(400)
+    plain = [Document(f"a{number:04}", text, f"a{number:04}") for number, text in enumerate(texts)]
+    owned = [_OwnedDocument(document) for document in plain]
+    context = multiprocessing.get_context("fork")
+    monkeypatch.setattr(multiprocessing, "get_context", lambda: context)
+    together = scan_to_dict(find_duplicates(owned, jobs=2))
+    assert together == scan_to_dict(find_duplicates(plain))
+    assert together["stats"]["clusters"] > 10
