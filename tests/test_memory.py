@@ -7,6 +7,7 @@ measures whole scans of a million files.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import json
 import multiprocessing
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from neardup import Document, find_duplicates
+from neardup import Document, find_duplicates, pipeline
 from neardup.report import scan_to_dict
 
 from .conftest import SEED_B, seed_text
@@ -141,3 +142,59 @@ def test_forked_workers_read_copies_of_the_documents_not_the_callers(
     together = scan_to_dict(find_duplicates(owned, jobs=2))
     assert together == scan_to_dict(find_duplicates(plain))
     assert together["stats"]["clusters"] > 10
+
+
+def start_method(documents: list[Document], allowed: bool) -> str:
+    """How a scan of ``documents`` with two workers starts them, fresh workers allowed or not."""
+
+    def started() -> str:
+        if allowed:
+            pipeline.allow_fresh_workers()
+        workers = pipeline._Workers(documents, 2)
+        workers.executor.shutdown()
+        return workers.context.get_start_method()
+
+    return contextvars.copy_context().run(started)
+
+
+def test_large_scans_of_the_command_line_start_their_workers_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A forked worker keeps the caller's pages as they were when it was forked, and
+    # holds the old copy of each page the caller then writes: for a scan of 130 MB of
+    # short articles, 1.4 times the memory over the process tree.
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("workers are not forked here")
+    documents = [Document(f"a{number}", "a story", f"a{number}") for number in range(30)]
+    monkeypatch.setattr(pipeline, "_FRESH_FROM", 20)
+    assert start_method(documents, allowed=True) == "spawn"
+    assert start_method(documents[:19], allowed=True) == "fork"
+    # A library caller's main module may not be safe to import again in a worker.
+    assert start_method(documents, allowed=False) == "fork"
+
+
+# `neardup scan` as the command runs it, its workers started afresh from 100 documents.
+_SCAN_FRESH = """
+import sys
+from neardup import pipeline
+from neardup.cli import run
+pipeline._FRESH_FROM = 100
+run()
+"""
+
+
+def test_workers_started_afresh_give_the_same_report(tmp_path: Path) -> None:
+    for number, text in enumerate(short_articles(400)):
+        (tmp_path / f"a{number:04}.txt").write_text(text, encoding="utf-8")
+    reports = []
+    for script in (_SCAN_FRESH, "from neardup.cli import run; run()"):
+        completed = subprocess.run(
+            [sys.executable, "-c", script, "scan", str(tmp_path), "--format", "json"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        reports.append(completed.stdout)
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["stats"]["clusters"] > 10

@@ -45,7 +45,12 @@ from neardup.index import (
     folder_corpus,
     git_corpus,
 )
-from neardup.pipeline import DedupResult, find_duplicates, strip_documents
+from neardup.pipeline import (
+    DedupResult,
+    allow_fresh_workers,
+    find_duplicates,
+    strip_documents,
+)
 from neardup.report import (
     diff_to_dict,
     diff_to_text,
@@ -1063,4 +1068,7 @@ def run() -> None:
     """
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # This module runs nothing when a worker imports it again: large scans may start
+    # their workers afresh, which keeps them from holding copies of the documents' pages.
+    allow_fresh_workers()
     sys.exit(main())

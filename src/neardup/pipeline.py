@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import contextvars
 import functools
 import gc
 import itertools
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import repeat
+from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Literal, TypeVar
 
@@ -331,6 +333,26 @@ def _received_document(id: str, text: bytes, *fields: Any) -> Document:
 ForkingPickler.register(Document, _sent_document)
 
 
+# Documents from which a scan of the command line starts its workers afresh (see
+# _Workers): a fresh worker takes about half a second to start, 2% of such a scan.
+_FRESH_FROM = 100_000
+# Whether this program may start workers afresh: set by the command line, whose main
+# module can be imported again in a worker without running the command again.
+_FRESH_ALLOWED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "neardup_fresh_workers", default=False
+)
+
+
+def allow_fresh_workers() -> None:
+    """Let large scans in this program start their workers afresh, not by fork.
+
+    For a program whose main module can be run again in a worker process without
+    doing its work again (the ``neardup`` command; a script's work under
+    ``if __name__ == "__main__":``), as Python's ``spawn`` start method needs.
+    """
+    _FRESH_ALLOWED.set(True)
+
+
 class _Workers:
     """Worker processes that clean, sketch and shingle a scan's documents.
 
@@ -339,10 +361,25 @@ class _Workers:
     read the caller's documents where they are, but reading a Python object writes its
     reference count, so each worker would come to hold its own copy of the pages of the
     documents it read, texts and all: about as much again as the documents.
+
+    Even unread, a forked worker keeps the pages it shares with the caller as they were
+    when it was forked: when the caller then writes one (a reference count again, as it
+    sends the documents to the workers and makes their articles), the page is copied,
+    and the old one stays the workers'. So a scan of :data:`_FRESH_FROM` documents or
+    more starts its workers afresh (``spawn``) where the program allows it
+    (:func:`allow_fresh_workers`) and they would be forked: over the process tree, a
+    scan of 130 MB of short articles took 1.4 times less memory.
     """
 
     def __init__(self, documents: Sequence[Document], jobs: int, collect: bool = True) -> None:
-        context = multiprocessing.get_context()
+        context: BaseContext = multiprocessing.get_context()
+        if (
+            context.get_start_method() == "fork"
+            and _FRESH_ALLOWED.get()
+            and len(documents) >= _FRESH_FROM
+        ):
+            context = multiprocessing.get_context("spawn")
+        self.context = context
         self.documents = documents
         self.executor = process_pool(jobs, context, initializer=_start_worker, initargs=(collect,))
         self.ahead = _TASKS_AHEAD * jobs
