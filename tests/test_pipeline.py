@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
 from neardup.documents import FileDocument
 from neardup.lsh import LSHIndex
-from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _stacked, _unique_rows
+from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _Rows, _unique_rows
 from neardup.report import scan_to_dict
 from neardup.segment import split_articles
 from neardup.shingles import shingle_set
@@ -454,9 +454,12 @@ def test_stacked_signatures_are_the_chunks_rows_in_rank_order(
         for start, size in zip(itertools.accumulate(sizes), sizes, strict=True)
     ]
     rank = np.asarray(data.draw(st.permutations(range(total))), dtype=np.int64)
-    stacked = _stacked(list(chunks), 3, rank)
-    assert np.array_equal(stacked[rank], rows)
-    assert np.array_equal(_stacked(list(chunks), 3, None), rows)
+    gathered = _Rows(np.uint32, 3)
+    for chunk in chunks:
+        gathered.add(chunk)
+    assert np.array_equal(gathered.array(rank)[rank], rows)
+    assert np.array_equal(gathered.array(), rows)
+    assert gathered.array().shape == (total, 3)
 
 
 def _square(number: int) -> int:

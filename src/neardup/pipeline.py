@@ -692,8 +692,8 @@ def _sketch(
     articles: list[Article] = []
     sources = array("q")
     counts: list[npt.NDArray[np.int64]] = []
-    band_keys: list[npt.NDArray[np.uint64]] = []
-    signatures: list[npt.NDArray[np.uint32]] = []
+    band_keys = _Rows(np.uint64, lsh.bands)
+    signatures = _Rows(np.uint32, config.num_perm)
     if isinstance(repeated, str):  # "learn"
         repeated = learn_repeated_lines(documents, config, workers, progress)
     for start, batch in _batches(documents, config, lsh, workers, repeated, keep_signatures):
@@ -701,9 +701,9 @@ def _sketch(
             sources.append(start + position)
             articles.append(rebuilt_article(documents[start + position], segment, pieces, dropped))
         counts.append(batch.shingle_counts)
-        band_keys.append(batch.band_keys)
+        band_keys.add(batch.band_keys)
         if batch.signatures is not None:
-            signatures.append(batch.signatures)
+            signatures.add(batch.signatures)
         if progress:
             progress("sketching", min(start + _CHUNK, len(documents)), len(documents))
     # Article order is id order, whatever order the documents came in. Those of a folder
@@ -717,8 +717,9 @@ def _sketch(
         )
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-    all_keys = _stacked(band_keys, lsh.bands, rank)
-    all_signatures = _stacked(signatures, config.num_perm, rank) if keep_signatures else None
+    all_keys = band_keys.array(rank)
+    del band_keys  # its buffer, where it was copied
+    all_signatures = signatures.array(rank) if keep_signatures else None
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
     if order is not None:
@@ -728,24 +729,32 @@ def _sketch(
     return Sketches(articles, source_array, shingle_counts, all_keys, all_signatures)
 
 
-def _stacked(
-    chunks: list[npt.NDArray[_Number]], width: int, rank: npt.NDArray[np.int64] | None
-) -> npt.NDArray[_Number]:
-    """The chunks' rows in one array, row ``i`` at ``rank[i]`` if given; empties ``chunks``.
+class _Rows:
+    """Rows of ``width`` numbers, added a chunk at a time to one growing buffer.
 
-    Each chunk is let go once copied, so at most one chunk more than the result is held
-    (``np.concatenate``, then reordering, held two or three times the rows).
+    The chunks are copied in as they come and let go: the buffer grows in place (the C
+    library moves no bytes to grow a large block), so the rows are held once, where a
+    list of the chunks and the array stacked from them held them twice, and the chunks'
+    freed memory stayed with the process.
     """
-    dtype = chunks[0].dtype if chunks else np.uint64
-    stacked = np.empty((sum(len(chunk) for chunk in chunks), width), dtype=dtype)
-    start = 0
-    chunks.reverse()
-    while chunks:
-        chunk = chunks.pop()
-        rows = slice(start, start + len(chunk))
-        stacked[rows if rank is None else rank[rows]] = chunk
-        start += len(chunk)
-    return stacked
+
+    def __init__(self, dtype: type[_Number], width: int) -> None:
+        self.dtype = np.dtype(dtype)
+        self.width = width
+        self.buffer = bytearray()
+
+    def add(self, chunk: npt.NDArray[_Number]) -> None:
+        """Add a chunk's rows after those added."""
+        self.buffer += np.ascontiguousarray(chunk, dtype=self.dtype).tobytes()
+
+    def array(self, rank: npt.NDArray[np.int64] | None = None) -> npt.NDArray[Any]:
+        """The rows, row ``i`` at ``rank[i]`` if given (a copy, then), else in order."""
+        rows = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
+        if rank is None:
+            return rows
+        ranked = np.empty_like(rows)
+        ranked[rank] = rows
+        return ranked
 
 
 def _shingle_sets(
