@@ -1021,28 +1021,29 @@ def _clustered(
     band_keys = sketches.band_keys
     del sketches
     _check_unique_ids(articles)
-    eligible: list[int] = []
+    # Arrays, not lists of Python numbers (40 bytes an article, at the scan's peak).
+    compared = shingle_counts >= config.min_shingles
+    eligible = int(np.count_nonzero(compared))
     skipped: list[Skipped] = []
-    for index, (article, count) in enumerate(zip(articles, shingle_counts.tolist(), strict=True)):
-        if count >= config.min_shingles:
-            eligible.append(index)
-        else:
-            # Cleaning keeps only lines with text: no kept line, no text.
-            reason = "empty" if not len(article.clean) else "too short"
-            skipped.append(Skipped(article.id, reason, count))
+    for index in np.flatnonzero(~compared).tolist():
+        article, count = articles[index], int(shingle_counts[index])
+        # Cleaning keeps only lines with text: no kept line, no text.
+        reason = "empty" if not len(article.clean) else "too short"
+        skipped.append(Skipped(article.id, reason, count))
     lsh = LSHIndex.from_config(config)
     _log.info(
         "%d documents, %d articles (%d compared); LSH %d bands x %d rows",
-        len(documents), len(articles), len(eligible), lsh.bands, lsh.rows,
+        len(documents), len(articles), eligible, lsh.bands, lsh.rows,
     )  # fmt: skip
     # With every article eligible, the index reads the keys without a copy.
-    among = None if len(eligible) == len(articles) else np.asarray(eligible, dtype=np.int64)
+    among = None if eligible == len(articles) else np.flatnonzero(compared).astype(np.int64)
+    del compared
     if progress:
-        progress("finding candidates", 0, len(eligible))
+        progress("finding candidates", 0, eligible)
     candidates = lsh.candidates_of_keys(band_keys, among)
     del band_keys, among
     if progress:
-        progress("finding candidates", len(eligible), len(eligible))
+        progress("finding candidates", eligible, eligible)
     edges = _verify(articles, candidates.pairs, config, workers, progress)
     matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
