@@ -28,7 +28,7 @@ from neardup._processes import process_pool
 from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
-from neardup.documents import Document
+from neardup.documents import Document, FileDocument
 from neardup.errors import ConfigError, InputError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
@@ -252,13 +252,24 @@ def _numbers(values: Iterable[int]) -> array[int]:
         return array("q", listed)
 
 
-def _start_worker(collect: bool) -> None:
-    """Set a worker process's garbage collector as the caller's was (its initializer).
+# The scan's documents, in a forked worker process that inherited them (see _Workers).
+_INHERITED: Sequence[Document] = ()
 
-    ``collect`` says whether the caller's process ran the cyclic garbage collector
-    before the scan paused it (see :func:`_collector_paused`); a worker does the same,
-    whether it was forked from the paused process or started afresh.
+# A share of the documents as handed to a worker: their index range where workers
+# inherited the documents, else the documents themselves.
+_Chunk = range | Sequence[Document]
+
+
+def _start_worker(collect: bool, documents: Sequence[Document] = ()) -> None:
+    """Set up a worker process (its initializer): its documents and garbage collector.
+
+    ``documents`` are the scan's, where a forked worker inherits them. ``collect`` says
+    whether the caller's process ran the cyclic garbage collector before the scan paused
+    it (see :func:`_collector_paused`); a worker does the same, whether it was forked
+    from the paused process or started afresh.
     """
+    global _INHERITED  # set once per worker process, before any task
+    _INHERITED = documents
     if collect:
         gc.enable()
     else:
@@ -356,19 +367,19 @@ def allow_fresh_workers() -> None:
 class _Workers:
     """Worker processes that clean, sketch and shingle a scan's documents.
 
-    Workers are sent the documents of each task (a streamed document without its
-    text), however they start. Forked ones (Linux's default before Python 3.14) could
-    read the caller's documents where they are, but reading a Python object writes its
-    reference count, so each worker would come to hold its own copy of the pages of the
-    documents it read, texts and all: about as much again as the documents.
+    Where processes start by fork (Linux's default before Python 3.14), the workers
+    inherit the documents and are handed index ranges, so no text is copied to them;
+    elsewhere they are sent the documents of each task (a text as UTF-8 bytes, a
+    streamed document without its text).
 
-    Even unread, a forked worker keeps the pages it shares with the caller as they were
-    when it was forked: when the caller then writes one (a reference count again, as it
-    sends the documents to the workers and makes their articles), the page is copied,
-    and the old one stays the workers'. So a scan of :data:`_FRESH_FROM` documents or
-    more starts its workers afresh (``spawn``) where the program allows it
-    (:func:`allow_fresh_workers`) and they would be forked: over the process tree, a
-    scan of 130 MB of short articles took 1.4 times less memory.
+    A forked worker shares the caller's pages as they were when it was forked. Each page
+    that either then writes is copied, and reading a Python object writes its reference
+    count: the workers come to hold their own copies of the pages of the documents they
+    read, and the old copy of each page the caller writes (as it makes the articles).
+    So a scan of :data:`_FRESH_FROM` documents or more starts its workers afresh
+    (``spawn``) where the program allows it (:func:`allow_fresh_workers`) and they would
+    be forked: over the process tree, a scan of 130 MB of short articles took 1.6 times
+    less memory.
     """
 
     def __init__(self, documents: Sequence[Document], jobs: int, collect: bool = True) -> None:
@@ -381,7 +392,14 @@ class _Workers:
             context = multiprocessing.get_context("spawn")
         self.context = context
         self.documents = documents
-        self.executor = process_pool(jobs, context, initializer=_start_worker, initargs=(collect,))
+        self.inherit = context.get_start_method() == "fork"
+        self.executor = process_pool(
+            jobs,
+            context,
+            initializer=_start_worker,
+            # Under fork, the arguments reach the workers by inheritance, not pickling.
+            initargs=(collect, documents if self.inherit else ()),
+        )
         self.ahead = _TASKS_AHEAD * jobs
 
     def map(self, function: Callable[..., _R], *iterables: Iterable[Any]) -> Iterator[_R]:
@@ -429,10 +447,18 @@ class _Workers:
             for future in pending:
                 future.cancel()
 
-    def chunks(self, size: int) -> Iterator[Sequence[Document]]:
+    def chunks(self, size: int) -> Iterator[_Chunk]:
         """The documents in chunks of ``size``, as handed to workers (made as taken)."""
         for start in range(0, len(self.documents), size):
-            yield self.documents[start : start + size]
+            stop = min(start + size, len(self.documents))
+            yield range(start, stop) if self.inherit else self.documents[start:stop]
+
+
+def _documents_of(chunk: _Chunk) -> Sequence[Document]:
+    """The documents a chunk stands for."""
+    if isinstance(chunk, range):
+        return _INHERITED[chunk.start : chunk.stop]
+    return chunk
 
 
 def learn_repeated_lines(
@@ -469,10 +495,10 @@ def learn_repeated_lines(
     return RepeatedLines((), config.min_repeats, tally=tally)
 
 
-def _tally(chunk: Sequence[Document]) -> LineTally:
+def _tally(chunk: _Chunk) -> LineTally:
     """The line tally of some documents (the work run in workers)."""
     tally = LineTally()
-    for document in chunk:
+    for document in _documents_of(chunk):
         tally.add(document.text)
     return tally
 
@@ -539,7 +565,7 @@ def _unique_rows(
 
 
 def _sketch_chunk(
-    chunk: Sequence[Document],
+    chunk: _Chunk,
     config: Config,
     repeated: RepeatedLines | None,
     lsh: LSHIndex,
@@ -551,7 +577,7 @@ def _sketch_chunk(
     """
     records = []
     texts = []
-    for position, document in enumerate(chunk):
+    for position, document in enumerate(_documents_of(chunk)):
         for article in split_articles(document, split=config.split, repeated=repeated):
             records.append((position, article.segment, article.clean.pieces, article.clean.dropped))
             texts.append(article.text)
@@ -766,10 +792,11 @@ def _shingle_sets(
     return _unique_rows(hashes, counts)
 
 
-# An article as handed to a worker to be shingled again: its document and its pieces of
-# that document (a streamed document travels without its text: the worker reads the
-# file), or its text.
-_ArticleItem = str | tuple[Document, tuple[tuple[int, int, int], ...]]
+# An article as handed to a worker to be shingled again: its document (or, where the
+# workers inherited the documents, its document's index) and its pieces of that
+# document (a streamed document travels without its text: the worker reads the file),
+# or its text.
+_ArticleItem = str | tuple[int | Document, tuple[tuple[int, int, int], ...]]
 
 
 def _verify_chunk(
@@ -781,7 +808,7 @@ def _verify_chunk(
     run in workers).
     """
     texts = [
-        item if isinstance(item, str) else CleanText(item[0].text, item[1], ()).text
+        item if isinstance(item, str) else CleanText(_document_of(item[0]).text, item[1], ()).text
         for item in items
     ]
     values, bounds = _shingle_sets(texts, config)
@@ -790,16 +817,26 @@ def _verify_chunk(
     return counts, alignments(texts, pairs, counts, config)
 
 
-def _item_of(articles: Sequence[Article], index: int) -> _ArticleItem:
+def _item_of(
+    articles: Sequence[Article], sources: npt.NDArray[np.int64] | None, index: int
+) -> _ArticleItem:
     """An article as handed to a worker to shingle it again (see :data:`_ArticleItem`).
 
-    An article of a scan is handed over as its document and pieces, so that the text is
-    cleaned where it is shingled; any other as its text.
+    An article of a scan is handed over as its document (by its index in ``sources``,
+    where the workers inherited the documents and it holds its text) and its pieces, so
+    that the text is cleaned where it is shingled; any other as its text.
     """
     clean = articles[index].clean
-    if isinstance(clean, _CompactCleanText):
-        return (clean._document, clean.pieces)
-    return clean.text
+    if not isinstance(clean, _CompactCleanText):
+        return clean.text
+    if sources is not None and not isinstance(clean._document, FileDocument):
+        return (int(sources[index]), clean.pieces)
+    return (clean._document, clean.pieces)
+
+
+def _document_of(source: int | Document) -> Document:
+    """The document an :data:`_ArticleItem` names: inherited by its index, or itself."""
+    return _INHERITED[source] if isinstance(source, int) else source
 
 
 def _components(
@@ -879,17 +916,20 @@ def _verify(
     config: Config,
     workers: _Workers | None,
     progress: Progress | None = None,
+    sources: npt.NDArray[np.int64] | None = None,
 ) -> list[Edge]:
     """Exact scores of candidate pairs of articles, in ``workers`` if given.
 
     Only the candidates are shingled (again: sketching keeps no shingle sets), a group
     of pairs at a time, so only the sets of one group (one connected component, or
-    several small ones) are held at once in a process.
+    several small ones) are held at once in a process. ``sources`` are the articles'
+    documents' indices, for workers that inherited the documents.
     """
+    inherited = sources if workers is not None and workers.inherit else None
     groups = _pair_groups(pairs, _VERIFY_GROUP, _LARGEST_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
     chunks: Iterable[list[_ArticleItem]] = (
-        [_item_of(articles, i) for i in indices.tolist()] for indices in members
+        [_item_of(articles, inherited, i) for i in indices.tolist()] for indices in members
     )
     local = (
         np.searchsorted(indices, pairs[rows]) for indices, rows in zip(members, groups, strict=True)
@@ -1018,6 +1058,7 @@ def _clustered(
     """
     articles = sketches.articles
     shingle_counts = sketches.shingle_counts
+    sources = sketches.sources
     band_keys = sketches.band_keys
     del sketches
     _check_unique_ids(articles)
@@ -1044,7 +1085,7 @@ def _clustered(
     del band_keys, among
     if progress:
         progress("finding candidates", eligible, eligible)
-    edges = _verify(articles, candidates.pairs, config, workers, progress)
+    edges = _verify(articles, candidates.pairs, config, workers, progress, sources)
     matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
     _log.info(
