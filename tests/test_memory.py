@@ -77,9 +77,9 @@ def test_a_scan_peaks_at_a_small_multiple_of_its_text(tmp_path: Path) -> None:
     # growth from 2,000 to 8,000 of them is what each document costs, whatever the scan
     # holds for any corpus: the document (its text as a string, its record, path and
     # checksum), its article (record, cleaned text's map, LSH band keys), its share of
-    # the candidate pairs and of the report. The band keys go after LSH, the report is
-    # written out a piece at a time, and workers are sent documents without leaving a
-    # copy of their texts behind: about 2,140 bytes a document (2,560 when they were not).
+    # the candidate pairs and of the report. The band keys are gathered in one buffer and
+    # go after LSH, and the report is written out a piece at a time: about 2,090 bytes a
+    # document (2,560 when they were not).
     texts = short_articles(8_000)
     assert 450 < sum(len(text.encode()) for text in texts) / len(texts) < 600
     peaks = []
