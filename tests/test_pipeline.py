@@ -509,3 +509,38 @@ def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
         find_duplicates(docs(original="\n\n".join(story), copy=_copy_edited(story, 8))).clusters
         == []
     )
+
+
+def test_a_copy_lsh_did_not_pair_with_its_clusters_keep_joins_that_cluster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The story, a copy with two words edited, and a page holding the story with another
+    # appended (the longest: the keep). LSH pairs the page with the story and the story
+    # with the copy, but misses the page and the copy (as it may for a page this long).
+    story = story_paragraphs()
+    words = "\n\n".join(story).split(" ")
+    words[40], words[90] = "reportedly", "also"
+    other = seed_text(SEED_B)
+    documents = docs(
+        story="\n\n".join(story), copy=" ".join(words), page="\n\n".join(story) + "\n\n" + other
+    )
+    config = Config(split=False)
+    ids = [document.id for document in sorted(documents, key=lambda d: d.id)]
+    missed = (ids.index("copy"), ids.index("page"))
+    real = LSHIndex.candidates_of_keys
+
+    def missing_one(self: LSHIndex, keys: np.ndarray, among: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+        found = real(self, keys, among)
+        kept = [pair for pair in found.pairs.tolist() if tuple(pair) != missed]
+        assert len(kept) == len(found.pairs) - 1
+        return type(found)(np.asarray(kept, dtype=np.int64), found.capped_buckets)
+
+    monkeypatch.setattr(LSHIndex, "candidates_of_keys", missing_one)
+    result = find_duplicates(documents, config)
+    (cluster,) = result.clusters
+    assert member_ids(cluster) == ["page", "copy", "story"]
+    # The pair was verified after clustering: a candidate pair too.
+    assert result.stats.candidate_pairs == 3
+    copy = cluster.members[1]
+    assert copy.containment > 0.9
+    assert_every_member_matches_its_keep(documents, config)

@@ -97,8 +97,10 @@ class SparkResult:
             short"``, or null for an article compared), ``length`` (of its cleaned text),
             ``pieces`` (``CleanText.pieces``, flattened) and ``dropped`` (the lines
             cleaning dropped: ``start``, ``end``, ``reason``).
-        candidates: Every candidate pair LSH proposed, with its exact scores (the
-            columns of ``pairs``) and ``match``, whether they count as copies.
+        candidates: Every candidate pair LSH proposed, and every pair clustering asked
+            to verify (a copy left out of the cluster of one of its matches, with that
+            cluster's keep), with its exact scores (the columns of ``pairs``) and
+            ``match``, whether they count as copies.
         capped_buckets: One row per ``(band, key)`` bucket larger than ``max_bucket``.
     """
 
@@ -162,6 +164,12 @@ def dedup(
     pairs = _checkpointed(matches)
     components = _components(pairs.select("a", "b"), checkpoint_every)
     clusters = _clusters(pairs, components, articles, config)
+    # As locally: copies a cluster left out, verified against its keep, then clustered
+    # again (each such pair lies in one component already).
+    rescored = _scored(_regrouping(pairs, clusters, candidates), articles, config)
+    pairs = _checkpointed(pairs.unionByName(rescored.filter("match").drop("match")))
+    clusters = _clusters(pairs, components, articles, config)
+    scored = scored.unionByName(rescored)
     skipped = (
         F.when(F.col("shingles") >= config.min_shingles, F.lit(None))
         .when(F.col("length") == 0, F.lit("empty"))
@@ -303,6 +311,26 @@ def _candidates(articles: DataFrame, config: Config) -> tuple[DataFrame, DataFra
     return pairs, capped
 
 
+def _regrouping(pairs: DataFrame, clusters: DataFrame, candidates: DataFrame) -> DataFrame:
+    """Pairs of an article and the keep of a match's cluster it is not in, not yet verified.
+
+    The pairs of :func:`neardup.pipeline._regrouping_pairs`, ``(a, b)`` with ``a < b``.
+    """
+    keep_of = clusters.select("article", F.col("cluster").alias("keep"))
+    ends = pairs.select(F.col("a").alias("article"), F.col("b").alias("other")).unionByName(
+        pairs.select(F.col("b").alias("article"), F.col("a").alias("other"))
+    )
+    left_out = (
+        ends.join(keep_of.withColumnRenamed("article", "other"), "other")
+        .join(keep_of.withColumnRenamed("keep", "own"), "article", "left")
+        .filter(F.col("own").isNull() | (F.col("own") != F.col("keep")))
+    )
+    found = left_out.select(
+        F.least("article", "keep").alias("a"), F.greatest("article", "keep").alias("b")
+    ).distinct()
+    return found.join(candidates, ["a", "b"], "left_anti")
+
+
 def _scored(candidates: DataFrame, articles: DataFrame, config: Config) -> DataFrame:
     """The candidates with their exact scores, made next to both articles' texts."""
     texts = articles.select("article", "text")
@@ -315,7 +343,7 @@ def _scored(candidates: DataFrame, articles: DataFrame, config: Config) -> DataF
 
 
 def _score_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
-    """Exact scores of pairs of articles, from their texts (:func:`overlaps`, :func:`alignments`)."""
+    """Exact scores of pairs of articles, from their texts (:func:`overlaps`, alignments)."""
     for batch in batches:
         count = batch.num_rows
         texts = batch.column("text_a").to_pylist() + batch.column("text_b").to_pylist()
