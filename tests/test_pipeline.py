@@ -488,14 +488,12 @@ def _copy_edited(paragraphs: list[str], every: int) -> str:
     return "\n\n".join(edited)
 
 
-def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
+def test_a_copy_with_scattered_word_edits_is_found_at_the_defaults() -> None:
     # One word in eight edited in every paragraph of the Sky News story: fewer than half
     # its 5-word shingles survive, but a reader sees the same article.
     story = story_paragraphs()
-    aligning = Config(alignment=0.5)
-    result = find_duplicates(
-        docs(original="\n\n".join(story), copy=_copy_edited(story, 8)), aligning
-    )
+    documents = docs(original="\n\n".join(story), copy=_copy_edited(story, 8))
+    result = find_duplicates(documents)
     (cluster,) = result.clusters
     copy = next(member for member in cluster.members if member.article.id != cluster.keep.id)
     assert copy.jaccard < 0.5
@@ -504,11 +502,8 @@ def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
     assert copy.aligned > 0.85
     (member,) = scan_to_dict(result)["clusters"][0]["members"][1:]
     assert member["aligned"] == round(copy.aligned, 4)
-    # Without the alignment rule (the default) the pair is missed.
-    assert (
-        find_duplicates(docs(original="\n\n".join(story), copy=_copy_edited(story, 8))).clusters
-        == []
-    )
+    # Without the alignment rule the pair is missed.
+    assert find_duplicates(documents, Config(alignment=None)).clusters == []
 
 
 def test_a_copy_lsh_did_not_pair_with_its_clusters_keep_joins_that_cluster(
