@@ -20,7 +20,7 @@ from neardup import Article, Config, Document, LSHIndex, MinHasher, find_duplica
 from neardup.minhash import EMPTY_SLOT, estimate_jaccard
 from neardup.pipeline import articles_of
 from neardup.shingles import tokenize
-from neardup.verify import similarity
+from neardup.verify import aligned_share, similarity, tokens_of
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -190,8 +190,17 @@ def test_find_duplicates_end_to_end(
             )
             assert member.jaccard == jaccard
             assert member.containment == member_in_keep
-            assert jaccard >= CONFIG.threshold or max(member_in_keep, keep_in_member) >= (
-                CONFIG.containment or 1.0
+            if member.aligned is not None:  # exact too: the aligned share of the two texts
+                tokens = tokens_of([article.text, keep.text], CONFIG)
+                assert member.aligned == aligned_share(*tokens)
+            assert (
+                jaccard >= CONFIG.threshold
+                or max(member_in_keep, keep_in_member) >= (CONFIG.containment or 1.0)
+                or (
+                    CONFIG.alignment is not None
+                    and member.aligned is not None
+                    and member.aligned >= CONFIG.alignment
+                )
             )
         assert keep.id not in seen, f"{keep.id} is in two clusters"
         seen.add(keep.id)

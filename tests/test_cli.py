@@ -222,5 +222,5 @@ def test_no_progress_display_when_stderr_is_not_a_terminal(seeds_dir: Path) -> N
         text=True,
         check=True,
     )
-    assert "neardup: 2 documents, 5 articles (5 compared); LSH 31 bands x 2 rows" in verbose.stderr
+    assert "neardup: 2 documents, 5 articles (5 compared); LSH 64 bands x 2 rows" in verbose.stderr
     assert "\r" not in verbose.stderr  # no progress display: stderr is not a terminal

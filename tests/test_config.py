@@ -44,6 +44,7 @@ def test_mapping_accepts_dashed_names() -> None:
 
 def test_candidate_threshold_covers_containment_and_alignment() -> None:
     # Alignment matches copies sharing about half their shingles, up to max_size_ratio.
-    assert Config(alignment=0.5).candidate_threshold == pytest.approx(0.5 / 4.5)
-    assert Config().candidate_threshold == pytest.approx(0.8 / 4.2)
+    assert Config().candidate_threshold == pytest.approx(0.5 / 4.5)
+    assert Config(alignment=0.8).candidate_threshold == pytest.approx(0.5 / 4.5)
+    assert Config(alignment=None).candidate_threshold == pytest.approx(0.8 / 4.2)
     assert Config(containment=None, alignment=None).candidate_threshold == 0.7

@@ -491,14 +491,12 @@ def _copy_edited(paragraphs: list[str], every: int) -> str:
     return "\n\n".join(edited)
 
 
-def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
+def test_a_copy_with_scattered_word_edits_is_found_at_the_defaults() -> None:
     # One word in eight edited in every paragraph of the Sky News story: fewer than half
     # its 5-word shingles survive, but a reader sees the same article.
     story = story_paragraphs()
-    aligning = Config(alignment=0.5)
-    result = find_duplicates(
-        docs(original="\n\n".join(story), copy=_copy_edited(story, 8)), aligning
-    )
+    documents = docs(original="\n\n".join(story), copy=_copy_edited(story, 8))
+    result = find_duplicates(documents)
     (cluster,) = result.clusters
     copy = next(member for member in cluster.members if member.article.id != cluster.keep.id)
     assert copy.jaccard < 0.5
@@ -507,8 +505,40 @@ def test_a_copy_with_scattered_word_edits_is_found_with_alignment_on() -> None:
     assert copy.aligned > 0.85
     (member,) = scan_to_dict(result)["clusters"][0]["members"][1:]
     assert member["aligned"] == round(copy.aligned, 4)
-    # Without the alignment rule (the default) the pair is missed.
-    assert (
-        find_duplicates(docs(original="\n\n".join(story), copy=_copy_edited(story, 8))).clusters
-        == []
+    # Without the alignment rule the pair is missed.
+    assert find_duplicates(documents, Config(alignment=None)).clusters == []
+
+
+def test_a_copy_lsh_did_not_pair_with_its_clusters_keep_joins_that_cluster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The story, a copy with two words edited, and a page holding the story with another
+    # appended (the longest: the keep). LSH pairs the page with the story and the story
+    # with the copy, but misses the page and the copy (as it may for a page this long).
+    story = story_paragraphs()
+    words = "\n\n".join(story).split(" ")
+    words[40], words[90] = "reportedly", "also"
+    other = seed_text(SEED_B)
+    documents = docs(
+        story="\n\n".join(story), copy=" ".join(words), page="\n\n".join(story) + "\n\n" + other
     )
+    config = Config(split=False)
+    ids = [document.id for document in sorted(documents, key=lambda d: d.id)]
+    missed = (ids.index("copy"), ids.index("page"))
+    real = LSHIndex.candidates_of_keys
+
+    def missing_one(self: LSHIndex, keys: np.ndarray, among: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+        found = real(self, keys, among)
+        kept = [pair for pair in found.pairs.tolist() if tuple(pair) != missed]
+        assert len(kept) == len(found.pairs) - 1
+        return type(found)(np.asarray(kept, dtype=np.int64), found.capped_buckets)
+
+    monkeypatch.setattr(LSHIndex, "candidates_of_keys", missing_one)
+    result = find_duplicates(documents, config)
+    (cluster,) = result.clusters
+    assert member_ids(cluster) == ["page", "copy", "story"]
+    # The pair was verified after clustering: a candidate pair too.
+    assert result.stats.candidate_pairs == 3
+    copy = cluster.members[1]
+    assert copy.containment > 0.9
+    assert_every_member_matches_its_keep(documents, config)

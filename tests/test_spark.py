@@ -138,7 +138,7 @@ def on_spark(spark: SparkSession, documents: list[tuple[str, str]]) -> SparkResu
 def _local_members(result: DedupResult) -> list[tuple[Any, ...]]:
     return sorted(
         (cluster.keep.id, member.article.id, member.article.document, position == 0,
-         member.jaccard, member.containment)
+         member.jaccard, member.containment, member.aligned)
         for cluster in result.clusters
         for position, member in enumerate(cluster.members)
     )  # fmt: skip
@@ -166,7 +166,7 @@ def test_spark_clusters_equal_the_local_clusters(local: DedupResult, on_spark: S
     rows = on_spark.clusters.collect()
     found = sorted(
         (row["cluster"], row["article"], row["document"], row["keep"], row["jaccard"],
-         row["containment"])
+         row["containment"], row["aligned"])
         for row in rows
     )  # fmt: skip
     assert found == _local_members(local)
@@ -177,9 +177,10 @@ def test_spark_pairs_candidates_and_skips_equal_the_local_ones(
 ) -> None:
     ids = [article.id for article in local.articles]
     expected_pairs = sorted(
-        (ids[edge.a], ids[edge.b], edge.jaccard, edge.contain_a_in_b, edge.contain_b_in_a)
+        (ids[edge.a], ids[edge.b], edge.jaccard, edge.contain_a_in_b, edge.contain_b_in_a,
+         edge.aligned)
         for edge in local.matches
-    )
+    )  # fmt: skip
     found_pairs = sorted(tuple(row) for row in on_spark.pairs.collect())
     assert found_pairs == expected_pairs
     assert on_spark.candidates.count() == local.stats.candidate_pairs
@@ -211,6 +212,46 @@ def test_scan_engine_spark_prints_the_local_scans_report(tmp_path: Path, seeds_d
     assert report["skipped"]
 
 
+def _word_edited_corpus() -> list[tuple[str, str]]:
+    """Stories, and copies with a word in ten or so edited: alignment matches many."""
+    chance = random.Random(7)
+    latin = _vocabulary(chance, _LATIN, "aeiou", 4000)
+    rows: list[tuple[str, str]] = []
+    for number in range(150):
+        words = [chance.choice(latin) for _ in range(chance.randint(60, 200))]
+        rows.append((f"story{number:03}", " ".join(words)))
+        if number % 2 == 0:
+            copy = _edited(words, chance, latin, len(words) // chance.randint(8, 14))
+            rows.append((f"story{number:03}-edited", " ".join(copy)))
+    return rows
+
+
+def test_spark_equals_the_local_scan_with_alignment_on(spark: SparkSession) -> None:
+    documents = _word_edited_corpus()
+    config = Config(alignment=0.5)
+    local = find_duplicates([Document(name, text, name) for name, text in documents], config)
+    frame = spark.createDataFrame(documents, "id string, text string").repartition(3)
+    on_spark = dedup(frame, config=config)
+    # Copies that only the aligned words match: the parity covers the aligned share.
+    aligned_only = [
+        edge for edge in local.matches if edge.aligned is not None and edge.containment < 0.8
+    ]
+    assert len(aligned_only) >= 20
+    clusters = sorted(
+        (row["cluster"], row["article"], row["document"], row["keep"], row["jaccard"],
+         row["containment"], row["aligned"])
+        for row in on_spark.clusters.collect()
+    )  # fmt: skip
+    assert clusters == _local_members(local)
+    ids = [article.id for article in local.articles]
+    assert sorted(tuple(row) for row in on_spark.pairs.collect()) == sorted(
+        (ids[edge.a], ids[edge.b], edge.jaccard, edge.contain_a_in_b, edge.contain_b_in_a,
+         edge.aligned)
+        for edge in local.matches
+    )  # fmt: skip
+    assert on_spark.candidates.count() == local.stats.candidate_pairs
+
+
 _ON_CONNECT = """
 import json, sys
 from pyspark.sql import SparkSession
@@ -222,7 +263,7 @@ spark = spark.getOrCreate()
 frame = spark.createDataFrame(corpus(), "id string, text string")
 rows = dedup(frame, config=CONFIG).clusters.collect()
 members = [[row[name] for name in ("cluster", "article", "document", "keep", "jaccard",
-            "containment")] for row in rows]
+            "containment", "aligned")] for row in rows]
 spark.stop()
 json.dump(sorted(members), sys.stdout)
 """

@@ -102,7 +102,7 @@ def _sketch_options(function: F) -> F:
             "--alignment",
             type=float,
             help="Share of the smaller article's words aligned with the other's that makes "
-            "copies (word-alignment matching, e.g. 0.5). [default: off]",
+            f"copies (word-alignment matching). [default: {defaults.alignment}]",
         ),
         click.option("--no-alignment", is_flag=True, help="Turn word-alignment matching off."),
         click.option(

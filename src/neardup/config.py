@@ -66,7 +66,7 @@ class Config:
 
     threshold: float = 0.7
     containment: float | None = 0.8
-    alignment: float | None = None
+    alignment: float | None = 0.45
     max_size_ratio: float = 4.0
     shingle_size: int = 5
     num_perm: int = 128

@@ -143,7 +143,8 @@ class DedupResult:
         articles: Every article, sorted by id.
         documents: The documents, in the order given.
         matches: Every verified pair of copies (indices into ``articles``), each pair
-            once, in candidate order; clusters hold only the pairs with a keep.
+            once, in candidate order (the pairs clustering asked to verify last);
+            clusters hold only the pairs with a keep.
     """
 
     config: Config
@@ -1088,6 +1089,15 @@ def _clustered(
     edges = _verify(articles, candidates.pairs, config, workers, progress, sources)
     matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
+    # Copies a cluster left out, verified against its keep; then clustered again.
+    regrouping = _regrouping_pairs(articles, matches, clusters, candidates.pairs)
+    if len(regrouping):
+        more = _verify(articles, regrouping, config, workers, None, sources)
+        edges += more
+        added = [edge for edge in more if edge.is_match(config)]
+        if added:
+            matches += added
+            clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
     _log.info(
         "%d candidate pairs, %d verified as copies, %d clusters",
         len(edges), len(matches), len(clusters),
@@ -1103,3 +1113,42 @@ def _clustered(
         capped_buckets=candidates.capped_buckets,
     )
     return DedupResult(config, clusters, stats, skipped, articles, documents, matches)
+
+
+def _regrouping_pairs(
+    articles: Sequence[Article],
+    matches: Sequence[Edge],
+    clusters: Sequence[Cluster],
+    candidates: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Pairs of an article and the keep of a match's cluster it is not in, not yet verified.
+
+    Clustering takes an article into the first keep that matches it; a copy that LSH
+    did not pair with that keep, though it matches the article taken, is left out of the
+    cluster (alone, or in a cluster of its own). Each such article is verified against
+    the keep of each of its matches' clusters, once (``a < b``, sorted; no candidate
+    again).
+    """
+
+    def index(article: Article) -> int:  # articles are sorted by id
+        return bisect.bisect_left(articles, article.id, key=lambda each: each.id)
+
+    keep_of: dict[int, int] = {}
+    for cluster in clusters:
+        keep = index(cluster.keep)
+        for member in cluster.members:
+            keep_of[index(member.article)] = keep
+    found: set[tuple[int, int]] = set()
+    for edge in matches:
+        for article, other in ((edge.a, edge.b), (edge.b, edge.a)):
+            theirs = keep_of.get(other)
+            if theirs is not None and keep_of.get(article) != theirs:
+                found.add((min(article, theirs), max(article, theirs)))
+    pairs = np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)
+    if not len(pairs) or not len(candidates):
+        return pairs
+    count = len(articles)
+    verified = np.isin(
+        pairs[:, 0] * count + pairs[:, 1], candidates[:, 0] * count + candidates[:, 1]
+    )
+    return pairs[~verified]

@@ -14,7 +14,8 @@ and managed services too). Every stage calls the same functions as the local pat
    same oversized-bucket rule as :meth:`~neardup.lsh.LSHIndex.candidates` (all pairs
    among the first ``max_bucket`` members, the rest paired with the first) makes pairs.
 4. Verification: each candidate pair joined with both articles' texts, scored in
-   ``mapInArrow`` by :func:`~neardup.verify.overlaps`.
+   ``mapInArrow`` by :func:`~neardup.verify.overlaps` (and, with ``alignment`` set,
+   :func:`~neardup.verify.alignments`, from the same cleaned texts as locally).
 5. Connected components of the matches, by the large-star/small-star iteration
    (Kiveris et al., 2014), persisted every round and checkpointed every few.
 6. Clusters: each component's matches in one group (``applyInArrow``), clustered by
@@ -53,7 +54,7 @@ from neardup.pipeline import (
     rebuilt_article,
 )
 from neardup.segment import Article
-from neardup.verify import Edge, edges_of, overlaps
+from neardup.verify import Edge, alignments, edges_of, overlaps
 
 __all__ = ["SparkResult", "dedup", "find_duplicates_on_spark"]
 
@@ -70,11 +71,11 @@ _ARTICLES = (
 )
 _SCORED = (
     "a string, b string, jaccard double, contain_a_in_b double, contain_b_in_a double, "
-    "match boolean"
+    "aligned double, match boolean"
 )
 _CLUSTERS = (
     "cluster string, article string, document string, keep boolean, "
-    "jaccard double, containment double"
+    "jaccard double, containment double, aligned double"
 )
 
 
@@ -85,17 +86,21 @@ class SparkResult:
     Attributes:
         clusters: One row per cluster member: ``cluster`` (the keep article's id, which
             names the cluster), ``article``, ``document``, ``keep`` (true for the kept
-            article), and ``jaccard`` and ``containment``, the member's scores against the
-            keep article (1.0 for the keep itself), as in the JSON report.
+            article), and ``jaccard``, ``containment`` and ``aligned``, the member's
+            scores against the keep article (1.0 for the keep itself; ``aligned`` null
+            where it was not computed), as in the JSON report.
         pairs: Every verified pair of copies: ``a`` and ``b`` (article ids, ``a < b``),
-            ``jaccard``, ``contain_a_in_b`` and ``contain_b_in_a``.
+            ``jaccard``, ``contain_a_in_b``, ``contain_b_in_a`` and ``aligned`` (see
+            :attr:`~neardup.verify.Edge.aligned`; null where it was not computed).
         articles: One row per article: ``article``, ``document``, ``segment`` (its place
             in a split page, else null), ``shingles``, ``skipped`` (``"empty"``, ``"too
             short"``, or null for an article compared), ``length`` (of its cleaned text),
             ``pieces`` (``CleanText.pieces``, flattened) and ``dropped`` (the lines
             cleaning dropped: ``start``, ``end``, ``reason``).
-        candidates: Every candidate pair LSH proposed, with its exact scores (the
-            columns of ``pairs``) and ``match``, whether they count as copies.
+        candidates: Every candidate pair LSH proposed, and every pair clustering asked
+            to verify (a copy left out of the cluster of one of its matches, with that
+            cluster's keep), with its exact scores (the columns of ``pairs``) and
+            ``match``, whether they count as copies.
         capped_buckets: One row per ``(band, key)`` bucket larger than ``max_bucket``.
     """
 
@@ -138,15 +143,9 @@ def dedup(
         The clusters, verified pairs, articles and candidate pairs.
 
     Raises:
-        ConfigError: For a ``checkpoint_every`` under 1, or word-alignment matching
-            (``config.alignment``), which this engine does not do yet.
+        ConfigError: For a ``checkpoint_every`` under 1.
     """
     config = config or Config()
-    if config.alignment is not None:
-        raise ConfigError(
-            "'alignment' must be None on the Spark engine, which does not do word-alignment "
-            f"matching yet (got {config.alignment!r})"
-        )
     if checkpoint_every < 1:
         raise ConfigError(f"'checkpoint_every' must be at least 1 (got {checkpoint_every!r})")
     mtime = F.col(mtime_col).cast("double") if mtime_col else F.lit(None).cast("double")
@@ -165,6 +164,12 @@ def dedup(
     pairs = _checkpointed(matches)
     components = _components(pairs.select("a", "b"), checkpoint_every)
     clusters = _clusters(pairs, components, articles, config)
+    # As locally: copies a cluster left out, verified against its keep, then clustered
+    # again (each such pair lies in one component already).
+    rescored = _scored(_regrouping(pairs, clusters, candidates), articles, config)
+    pairs = _checkpointed(pairs.unionByName(rescored.filter("match").drop("match")))
+    clusters = _clusters(pairs, components, articles, config)
+    scored = scored.unionByName(rescored)
     skipped = (
         F.when(F.col("shingles") >= config.min_shingles, F.lit(None))
         .when(F.col("length") == 0, F.lit("empty"))
@@ -306,6 +311,26 @@ def _candidates(articles: DataFrame, config: Config) -> tuple[DataFrame, DataFra
     return pairs, capped
 
 
+def _regrouping(pairs: DataFrame, clusters: DataFrame, candidates: DataFrame) -> DataFrame:
+    """Pairs of an article and the keep of a match's cluster it is not in, not yet verified.
+
+    The pairs of :func:`neardup.pipeline._regrouping_pairs`, ``(a, b)`` with ``a < b``.
+    """
+    keep_of = clusters.select("article", F.col("cluster").alias("keep"))
+    ends = pairs.select(F.col("a").alias("article"), F.col("b").alias("other")).unionByName(
+        pairs.select(F.col("b").alias("article"), F.col("a").alias("other"))
+    )
+    left_out = (
+        ends.join(keep_of.withColumnRenamed("article", "other"), "other")
+        .join(keep_of.withColumnRenamed("keep", "own"), "article", "left")
+        .filter(F.col("own").isNull() | (F.col("own") != F.col("keep")))
+    )
+    found = left_out.select(
+        F.least("article", "keep").alias("a"), F.greatest("article", "keep").alias("b")
+    ).distinct()
+    return found.join(candidates, ["a", "b"], "left_anti")
+
+
 def _scored(candidates: DataFrame, articles: DataFrame, config: Config) -> DataFrame:
     """The candidates with their exact scores, made next to both articles' texts."""
     texts = articles.select("article", "text")
@@ -318,14 +343,15 @@ def _scored(candidates: DataFrame, articles: DataFrame, config: Config) -> DataF
 
 
 def _score_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
-    """Exact scores of pairs of articles, from their texts (:func:`overlaps`)."""
+    """Exact scores of pairs of articles, from their texts (:func:`overlaps`, alignments)."""
     for batch in batches:
         count = batch.num_rows
         texts = batch.column("text_a").to_pylist() + batch.column("text_b").to_pylist()
         values, bounds = _shingle_sets(texts, config)
         sets = [values[start:end] for start, end in itertools.pairwise(bounds.tolist())]
         pairs = np.stack([np.arange(count), np.arange(count, 2 * count)], axis=1).astype(np.int64)
-        edges = edges_of(pairs, overlaps(sets, pairs))
+        counts = overlaps(sets, pairs)
+        edges = edges_of(pairs, counts, alignments(texts, pairs, counts, config))
         yield pa.RecordBatch.from_pydict(
             {
                 "a": batch.column("a"),
@@ -333,6 +359,7 @@ def _score_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterato
                 "jaccard": pa.array([edge.jaccard for edge in edges], pa.float64()),
                 "contain_a_in_b": pa.array([edge.contain_a_in_b for edge in edges], pa.float64()),
                 "contain_b_in_a": pa.array([edge.contain_b_in_a for edge in edges], pa.float64()),
+                "aligned": pa.array([edge.aligned for edge in edges], pa.float64()),
                 "match": pa.array([edge.is_match(config) for edge in edges], pa.bool_()),
             }
         )
@@ -455,7 +482,7 @@ def _cluster_component(matches: pa.Table, config: Config) -> pa.Table:
     ]
     edges = [
         Edge(index[row["a"]], index[row["b"]], row["jaccard"], row["contain_a_in_b"],
-             row["contain_b_in_a"])
+             row["contain_b_in_a"], row["aligned"])
         for row in rows
     ]  # fmt: skip
     columns: dict[str, list[object]] = {name: [] for name in _CLUSTER_COLUMNS}
@@ -467,10 +494,13 @@ def _cluster_component(matches: pa.Table, config: Config) -> pa.Table:
             columns["keep"].append(position == 0)
             columns["jaccard"].append(member.jaccard)
             columns["containment"].append(member.containment)
+            columns["aligned"].append(member.aligned)
     return pa.Table.from_pydict(columns, schema=_CLUSTER_SCHEMA)
 
 
-_CLUSTER_COLUMNS = ("cluster", "article", "document", "keep", "jaccard", "containment")
+_CLUSTER_COLUMNS = (
+    "cluster", "article", "document", "keep", "jaccard", "containment", "aligned",
+)  # fmt: skip
 _CLUSTER_SCHEMA = pa.schema(
     [
         ("cluster", pa.string()),
@@ -479,6 +509,7 @@ _CLUSTER_SCHEMA = pa.schema(
         ("keep", pa.bool_()),
         ("jaccard", pa.float64()),
         ("containment", pa.float64()),
+        ("aligned", pa.float64()),
     ]
 )
 
@@ -522,7 +553,7 @@ def find_duplicates_on_spark(
     matches = sorted(
         (
             Edge(position[row["a"]], position[row["b"]], row["jaccard"], row["contain_a_in_b"],
-                 row["contain_b_in_a"])
+                 row["contain_b_in_a"], row["aligned"])
             for row in found.pairs.collect()
         ),
         key=lambda edge: (edge.a, edge.b),
@@ -540,8 +571,7 @@ def find_duplicates_on_spark(
                         articles[position[row["article"]]],
                         row["jaccard"],
                         row["containment"],
-                        # As locally: the keep aligns whole with itself; no alignment on Spark.
-                        1.0 if row["keep"] else None,
+                        row["aligned"],
                     )
                     for row in members
                 )
