@@ -125,7 +125,7 @@ _STAGES = """
 import json, sys
 import neardup.cli
 from neardup import find_duplicates, pipeline, read_documents
-from neardup.report import scan_to_dict
+from neardup.report import scan_to_pieces
 
 def peak(stage):
     with open("/proc/self/status") as status:
@@ -140,14 +140,15 @@ def probe(function, stage):
     return probed
 
 pipeline._sketch = probe(pipeline._sketch, "clean, split, sketch")
-pipeline.LSHIndex.candidates_of_keys = probe(pipeline.LSHIndex.candidates_of_keys, "LSH")
+pipeline.LSHIndex.candidates_of_columns = probe(pipeline.LSHIndex.candidates_of_columns, "LSH")
 pipeline._verify = probe(pipeline._verify, "verify")
 peak("imports")
-read = read_documents([sys.argv[1]], jobs=2, stream=sys.argv[2] == "stream")
+read = read_documents([sys.argv[1]], jobs=2, stream=sys.argv[2] == "stream", digests=False)
 peak("read")
 result = find_duplicates(read.documents, jobs=2)
 peak("cluster")
-json.dumps(scan_to_dict(result, read.errors), ensure_ascii=False)
+for piece in scan_to_pieces(result, read.errors):
+    pass
 peak("JSON report")
 """
 

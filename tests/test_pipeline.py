@@ -3,7 +3,10 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -407,7 +410,7 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     lsh = LSHIndex.from_config(config)
     sketches = pipeline._sketch(documents, config, lsh, None, None)
     every = np.arange(len(sketches.articles))
-    pairs = lsh.candidates_of_keys(sketches.band_keys, every).pairs
+    pairs = lsh.candidates_of_columns(sketches.band_keys.columns(every), every).pairs
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
     assert pipeline._verify(sketches.articles, pairs, config, None) == verify_pairs(sets, pairs)
@@ -443,10 +446,15 @@ def test_a_streamed_articles_clean_text_is_the_clean_text(
 
 
 @settings(max_examples=100, deadline=None)
-@given(sizes=st.lists(st.integers(0, 5), max_size=6), data=st.data())
-def test_stacked_signatures_are_the_chunks_rows_in_rank_order(
-    sizes: list[int], data: st.DataObject
+@given(
+    sizes=st.lists(st.integers(0, 5), max_size=6),
+    spill=st.sampled_from([None, 1, 30, 60]),
+    data=st.data(),
+)
+def test_gathered_rows_are_the_chunks_rows_in_rank_order(
+    sizes: list[int], spill: int | None, data: st.DataObject
 ) -> None:
+    # With ``spill`` bytes, rows past them go to a temporary file (12 bytes a row here).
     total = sum(sizes)
     rows = np.arange(total * 3, dtype=np.uint32).reshape(total, 3)
     chunks = [
@@ -454,12 +462,63 @@ def test_stacked_signatures_are_the_chunks_rows_in_rank_order(
         for start, size in zip(itertools.accumulate(sizes), sizes, strict=True)
     ]
     rank = np.asarray(data.draw(st.permutations(range(total))), dtype=np.int64)
-    gathered = _Rows(np.uint32, 3)
-    for chunk in chunks:
-        gathered.add(chunk)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "_SPILL_BYTES", spill or 1 << 20)
+        gathered = _Rows(np.uint32, 3, spill=spill is not None)
+        for chunk in chunks:
+            gathered.add(chunk)
+    assert (gathered.file is not None) == (spill is not None and 12 * total >= spill)
+    assert len(gathered) == total
     assert np.array_equal(gathered.array(rank)[rank], rows)
     assert np.array_equal(gathered.array(), rows)
     assert gathered.array().shape == (total, 3)
+    for column in range(3):
+        assert np.array_equal(gathered.column(column), rows[:, column])
+    ranked = rows[np.argsort(rank)]
+    among = np.flatnonzero(np.arange(total) % 3 != 1)
+    keys = pipeline._BandKeys(gathered, rank)
+    assert np.array_equal(keys.array(), ranked)
+    assert [column.tolist() for column in keys.columns(among)] == ranked[among].T.tolist()
+    file = gathered.file
+    keys.close()
+    assert file is None or file.closed
+
+
+def test_band_keys_kept_in_a_temporary_file_give_the_same_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two stories in 20 copies each, abridged and with words edited, among 30 others;
+    # LSH reads the band keys back from the file a band at a time, in article order
+    # (the documents come in reversed, so the keys' order is not the articles').
+    story, other = story_paragraphs(), seed_text(SEED_B).split("\n\n")
+    documents = []
+    for number in range(20):
+        for name, paragraphs in (("story", story), ("other", other)):
+            words = "\n\n".join(paragraphs[: len(paragraphs) - number % 4]).split(" ")
+            words[5 + number] = "edited"
+            documents.append(Document(f"{name}{number:02}", " ".join(words), name))
+    for number in range(30):
+        text = " ".join(f"w{number}x{index}" for index in range(80 + number))
+        documents.append(Document(f"lone{number:02}", text, "lone"))
+    documents.reverse()
+    held = scan_to_dict(find_duplicates(documents))
+    files = []
+    real = tempfile.TemporaryFile
+
+    def counted(*arguments: Any, **options: Any) -> Any:
+        file = real(*arguments, **options)
+        files.append(file)
+        return file
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", counted)
+    monkeypatch.setattr(pipeline, "_SPILL_BYTES", 64 * 8 * 7)  # 7 articles' keys
+    spilled = scan_to_dict(find_duplicates(documents))
+    assert len(files) == 1
+    assert files[0].closed
+    assert spilled == held
+    clustered = {member["id"] for cluster in held["clusters"] for member in cluster["members"]}
+    assert {f"story{number:02}" for number in range(20)} <= clustered
+    assert not any(name.startswith("lone") for name in clustered)
 
 
 def _square(number: int) -> int:
@@ -525,15 +584,15 @@ def test_a_copy_lsh_did_not_pair_with_its_clusters_keep_joins_that_cluster(
     config = Config(split=False)
     ids = [document.id for document in sorted(documents, key=lambda d: d.id)]
     missed = (ids.index("copy"), ids.index("page"))
-    real = LSHIndex.candidates_of_keys
+    real = LSHIndex.candidates_of_columns
 
-    def missing_one(self: LSHIndex, keys: np.ndarray, among: np.ndarray | None = None):  # type: ignore[no-untyped-def]
-        found = real(self, keys, among)
+    def missing_one(self: LSHIndex, columns: Iterable[np.ndarray], among: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+        found = real(self, columns, among)
         kept = [pair for pair in found.pairs.tolist() if tuple(pair) != missed]
         assert len(kept) == len(found.pairs) - 1
         return type(found)(np.asarray(kept, dtype=np.int64), found.capped_buckets)
 
-    monkeypatch.setattr(LSHIndex, "candidates_of_keys", missing_one)
+    monkeypatch.setattr(LSHIndex, "candidates_of_columns", missing_one)
     result = find_duplicates(documents, config)
     (cluster,) = result.clusters
     assert member_ids(cluster) == ["page", "copy", "story"]

@@ -52,12 +52,12 @@ from neardup.pipeline import (
     strip_documents,
 )
 from neardup.report import (
+    clusters_to_dicts,
     diff_to_dict,
     diff_to_text,
     dumps,
-    dumps_in_pieces,
     explain_lines,
-    scan_to_dict,
+    scan_to_pieces,
     scan_to_text,
     shown,
 )
@@ -200,6 +200,7 @@ def _find(
     skip: Sequence[Path] = (),
     index: Path | None = None,
     spark_master: str | None = None,
+    digests: bool = False,
 ) -> tuple[DedupResult, ReadResult]:
     """Read PATHS and find duplicates with the options' settings; errors go to stderr.
 
@@ -207,6 +208,7 @@ def _find(
     Folders in ``skip`` (by identity) are not read. With ``index``, the sketches come from
     that persistent index of the one folder in PATHS, refreshed first. With
     ``spark_master``, the duplicates are found on Spark (``neardup.spark``) at that master.
+    The documents have digests with ``digests`` (what acting on their files checks).
     """
     try:
         config = config_from_options(options)
@@ -223,6 +225,7 @@ def _find(
         skip=skip,
         max_document_bytes=config.max_document_bytes,
         progress=progress,
+        digests=digests,
     )
     if progress is not None:
         progress.clear()
@@ -432,24 +435,34 @@ def scan(
         raise click.UsageError("--engine spark cannot use --index")
     spark_master = master if engine == "spark" else None
     result, read = _find(paths, options, progress, index=index_path, spark_master=spark_master)
-    # Reports read the copies' texts (again, in a streamed scan): all is read first. A
-    # JSON report is then written out a piece at a time, never held whole as text.
+    # A JSON report is written out a piece at a time, each cluster's object made as it is
+    # written: neither the objects nor the text are ever held whole (so its progress is
+    # shown only where the report does not go to the terminal too). With diffs, reports
+    # read the copies' texts (again, in a streamed scan), which may fail: all is made
+    # before anything is written.
     output: Iterable[str]
+    streamed = output_format in ("json", "jsonl") and not diffs
+    shown_progress = None if streamed and sys.stdout.isatty() else progress
     with _exit_on_trouble(progress):
-        if output_format == "json":
-            document = scan_to_dict(result, read.errors, diffs=diffs, progress=progress)
-            output = itertools.chain(dumps_in_pieces(document), ["\n"])
-        elif output_format == "jsonl":
-            document = scan_to_dict(result, read.errors, diffs=diffs, progress=progress)
-            output = (dumps(cluster, indent=None) + "\n" for cluster in document["clusters"])
+        if output_format in ("json", "jsonl"):
+            if output_format == "json":
+                output = scan_to_pieces(result, read.errors, diffs=diffs, progress=shown_progress)
+                output = itertools.chain(output, ["\n"])
+            else:
+                clusters = clusters_to_dicts(result, diffs, shown_progress)
+                output = (dumps(cluster, indent=None) + "\n" for cluster in clusters)
+            if not streamed:
+                output = list(output)
         elif output_format == "html":
             output = [scan_to_html(result, read.errors, progress=progress)]
         else:
             output = [scan_to_text(result, read.errors, diffs=diffs, progress=progress)]
+        if progress is not None and not streamed:
+            progress.clear()
+        for piece in output:
+            click.echo(piece, nl=False)
     if progress is not None:
         progress.clear()
-    for piece in output:
-        click.echo(piece, nl=False)
     if read.errors and not options["keep_going"]:
         sys.exit(EXIT_TROUBLE)
 
@@ -620,7 +633,7 @@ def dedup(
         if decided is None:
             progress = _ProgressLine.for_options(options)
             skipped = [target] if target is not None else []
-            result, read = _find(paths, options, progress, skip=skipped)
+            result, read = _find(paths, options, progress, skip=skipped, digests=True)
             if progress is not None:
                 progress.clear()
             decided, errors = actions.plan(result), read.errors

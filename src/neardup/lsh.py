@@ -10,7 +10,7 @@ verified exactly (:mod:`neardup.verify`) before it is reported.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,9 +147,8 @@ class LSHIndex:
         arrays of one entry per row, plus the pairs.
         """
         self._check_width(signatures)
-        count = len(signatures) if among is None else len(among)
         keys = (self._band_key(signatures, band, among) for band in range(self.bands))
-        return self._candidates(keys, count, among)
+        return self.candidates_of_columns(keys, among)
 
     def candidates_of_keys(
         self, keys: npt.NDArray[np.uint64], among: npt.NDArray[np.int64] | None = None
@@ -161,45 +160,39 @@ class LSHIndex:
         """
         if keys.ndim != 2 or keys.shape[1] != self.bands:
             raise ConfigError(f"band keys must have {self.bands} columns (got shape {keys.shape})")
-        count = len(keys) if among is None else len(among)
         columns = (
             keys[:, band] if among is None else keys[among, band] for band in range(self.bands)
         )
-        return self._candidates(columns, count, among)
+        return self.candidates_of_columns(columns, among)
 
-    def _candidates(
+    def candidates_of_columns(
         self,
-        band_keys: Iterator[npt.NDArray[np.uint64]],
-        count: int,
-        among: npt.NDArray[np.int64] | None,
+        columns: Iterable[npt.NDArray[np.uint64]],
+        among: npt.NDArray[np.int64] | None = None,
     ) -> Candidates:
-        """The pairs of rows that share a key in any band.
+        """As :meth:`candidates_of_keys`, from the band keys one band at a time.
 
-        ``band_keys`` gives one band's keys at a time, ``count`` rows each.
+        For a caller that keeps the band keys outside memory and reads in one band's at a
+        time: ``columns`` gives each band's keys in turn (``bands`` arrays), of the rows
+        ``among`` if given (pairs are then row indices of all rows, as ever), else of all.
         """
-        if count < 2:
-            return Candidates(np.empty((0, 2), dtype=np.int64), 0)
+        count: int | None = None if among is None else len(among)
         found: list[npt.NDArray[np.int64]] = []
         unique = 0
         capped = 0
-        for keys in band_keys:
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            run_starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            sizes = np.diff(np.r_[run_starts, count])
-            shared = sizes > 1
-            run_starts, sizes = run_starts[shared], sizes[shared]
-            over = sizes > self.max_bucket
-            for start, size in zip(run_starts[over].tolist(), sizes[over].tolist(), strict=True):
-                # Pair the rest with the bucket's first member only: exact copies
-                # beyond the cap still meet the head, in linear, not square, pairs.
-                capped += 1
-                found.append(order[start] * count + order[start + self.max_bucket : start + size])
-            sizes = np.minimum(sizes, self.max_bucket)
-            for size in np.unique(sizes).tolist():
-                members = order[run_starts[sizes == size][:, None] + np.arange(size)]
-                first, second = np.triu_indices(size, k=1)
-                found.append((members[:, first] * count + members[:, second]).ravel())
+        bands = 0
+        for keys in columns:
+            bands += 1
+            if count is None:
+                count = len(keys)
+            if len(keys) != count or bands > self.bands:
+                raise ConfigError(
+                    f"band keys must be {self.bands} columns of {count} keys "
+                    f"(got {len(keys)} in column {bands})"
+                )
+            if count < 2:
+                continue
+            capped += self._band_pairs(keys, found)
             held = sum(len(codes) for codes in found)
             # A pair of copies meets in most bands: once the codes held are twice the
             # distinct ones last counted, they are made distinct again, so that memory
@@ -207,10 +200,40 @@ class LSHIndex:
             if held > 2 * unique + count:
                 found = [np.unique(np.concatenate(found).astype(np.int64))]
                 unique = len(found[0])
-        if not found:
+        if bands != self.bands:
+            raise ConfigError(f"band keys must have {self.bands} columns (got {bands})")
+        if not found or count is None:
             return Candidates(np.empty((0, 2), dtype=np.int64), capped)
         codes = np.unique(np.concatenate(found).astype(np.int64))
         pairs = np.stack([codes // count, codes % count], axis=1)
         if among is not None:
             pairs = np.asarray(among, dtype=np.int64)[pairs]
         return Candidates(pairs, capped)
+
+    def _band_pairs(self, keys: npt.NDArray[np.uint64], found: list[npt.NDArray[np.int64]]) -> int:
+        """Add one band's pairs of rows that share a key to ``found``, as ``i * count + j``.
+
+        Returns:
+            How many of the band's buckets were capped.
+        """
+        count = len(keys)
+        capped = 0
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        run_starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        del sorted_keys
+        sizes = np.diff(np.r_[run_starts, count])
+        shared = sizes > 1
+        run_starts, sizes = run_starts[shared], sizes[shared]
+        over = sizes > self.max_bucket
+        for start, size in zip(run_starts[over].tolist(), sizes[over].tolist(), strict=True):
+            # Pair the rest with the bucket's first member only: exact copies
+            # beyond the cap still meet the head, in linear, not square, pairs.
+            capped += 1
+            found.append(order[start] * count + order[start + self.max_bucket : start + size])
+        sizes = np.minimum(sizes, self.max_bucket)
+        for size in np.unique(sizes).tolist():
+            members = order[run_starts[sizes == size][:, None] + np.arange(size)]
+            first, second = np.triu_indices(size, k=1)
+            found.append((members[:, first] * count + members[:, second]).ravel())
+        return capped

@@ -7,9 +7,12 @@ import contextlib
 import contextvars
 import functools
 import gc
+import io
 import itertools
 import logging
 import multiprocessing
+import os
+import tempfile
 import threading
 from array import array
 from collections import deque
@@ -51,6 +54,10 @@ _VERIFY_GROUP = _CHUNK * 4
 # article is then shingled once. Larger ones are cut (see _pair_groups); the sets of
 # 16,384 articles of 500 words take about 65 MB.
 _LARGEST_GROUP = 16_384
+# Bytes of band keys a scan holds in memory: past them they go to a temporary file (see
+# _Rows), 512 bytes an article with the default settings, and LSH reads one band's back
+# at a time (8 bytes an article).
+_SPILL_BYTES = 16 << 20
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
 _TASKS_AHEAD = 8
 _R = TypeVar("_R")
@@ -161,14 +168,15 @@ class _CompactCleanText(CleanText):
 
     Its original is its document's text (for a :class:`FileDocument`, read from the
     file when asked for, once per call), and the kept lines' positions and the dropped
-    lines' spans are kept in one array of 32-bit numbers (12 bytes a kept line, against
-    about 120 as tuples of ints); :attr:`pieces` and :attr:`dropped` are made from it
-    when asked for. ``dataclasses.replace`` does not work on it.
+    lines' spans are kept as 32-bit numbers in one bytes object (12 bytes a kept line,
+    against about 120 as tuples of ints; an article of one line takes 45 bytes, where an
+    array took 100); :attr:`pieces` and :attr:`dropped` are made from it when asked for.
+    ``dataclasses.replace`` does not work on it.
     """
 
-    __slots__ = ("_document", "_numbers", "_pieces", "_reasons")
+    __slots__ = ("_document", "_packed", "_pieces", "_reasons")
     _document: Document
-    _numbers: array[int]
+    _packed: bytes | array[int]
     _pieces: int
     _reasons: tuple[str, ...]
 
@@ -181,12 +189,18 @@ class _CompactCleanText(CleanText):
         spans = (item.span for item in dropped)
         numbers = itertools.chain.from_iterable(itertools.chain(pieces, spans))
         object.__setattr__(self, "_document", document)
-        object.__setattr__(self, "_numbers", _numbers(numbers))
+        object.__setattr__(self, "_packed", _packed(numbers))
         object.__setattr__(self, "_pieces", len(pieces))
         object.__setattr__(self, "_reasons", tuple(item.reason for item in dropped))
 
     @property
-    def _positions(self) -> array[int]:
+    def _numbers(self) -> Sequence[int]:
+        """The numbers: each kept line's three, then each dropped line's span."""
+        packed = self._packed
+        return memoryview(packed).cast("I") if isinstance(packed, bytes) else packed
+
+    @property
+    def _positions(self) -> Sequence[int]:
         """The kept lines' ``(clean_start, original_start, length)``, end to end."""
         return self._numbers[: 3 * self._pieces]
 
@@ -244,11 +258,11 @@ class _CompactCleanText(CleanText):
         return f"_CompactCleanText({self._document!r}, pieces={self._pieces})"
 
 
-def _numbers(values: Iterable[int]) -> array[int]:
-    """The values in an array of 32-bit numbers, or of 64-bit ones if they need it."""
+def _packed(values: Iterable[int]) -> bytes | array[int]:
+    """The values as 32-bit numbers in bytes, or in an array of 64-bit ones if they need it."""
     listed = list(values)
     try:
-        return array("I", listed)
+        return array("I", listed).tobytes()
     except OverflowError:
         return array("q", listed)
 
@@ -639,7 +653,8 @@ def sketch_documents(
             workers = _Workers(documents, jobs, collect)
             stack.callback(workers.executor.shutdown)
         lsh = LSHIndex.from_config(config)
-        return _sketch(documents, config, lsh, workers, None, repeated, keep_signatures=True)
+        sketched = _sketch(documents, config, lsh, workers, None, repeated, keep_signatures=True)
+        return sketched.sketches()
 
 
 def sketch_in_chunks(
@@ -710,16 +725,18 @@ def _sketch(
     progress: Progress | None,
     repeated: RepeatedLines | Literal["learn"] | None = "learn",
     keep_signatures: bool = False,
-) -> Sketches:
+    spill: bool = False,
+) -> _Sketched:
     """Clean, split, sketch and band documents for ``lsh``, in ``workers`` if given.
 
     ``repeated`` are the corpus's repeated lines, or ``"learn"`` to learn them from
-    ``documents``. The signatures are kept too with ``keep_signatures``.
+    ``documents``. The signatures are kept too with ``keep_signatures``. With ``spill``,
+    band keys past :data:`_SPILL_BYTES` are kept in a temporary file.
     """
     articles: list[Article] = []
     sources = array("q")
     counts: list[npt.NDArray[np.int64]] = []
-    band_keys = _Rows(np.uint64, lsh.bands)
+    band_keys = _Rows(np.uint64, lsh.bands, spill=spill)
     signatures = _Rows(np.uint32, config.num_perm)
     if isinstance(repeated, str):  # "learn"
         repeated = learn_repeated_lines(documents, config, workers, progress)
@@ -744,8 +761,6 @@ def _sketch(
         )
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-    all_keys = band_keys.array(rank)
-    del band_keys  # (its buffer goes now where the rows were copied out of it)
     all_signatures = signatures.array(rank) if keep_signatures else None
     shingle_counts = np.concatenate(counts) if counts else np.empty(0, np.int64)
     source_array = np.asarray(sources, dtype=np.int64)
@@ -753,7 +768,9 @@ def _sketch(
         articles = [articles[i] for i in order.tolist()]
         shingle_counts = shingle_counts[order]
         source_array = source_array[order]
-    return Sketches(articles, source_array, shingle_counts, all_keys, all_signatures)
+    return _Sketched(
+        articles, source_array, shingle_counts, _BandKeys(band_keys, rank), all_signatures
+    )
 
 
 class _Rows:
@@ -763,25 +780,151 @@ class _Rows:
     library moves no bytes to grow a large block), so the rows are held once, where a
     list of the chunks and the array stacked from them held them twice, and the chunks'
     freed memory stayed with the process.
+
+    With ``spill``, whenever the buffer reaches :data:`_SPILL_BYTES` its rows go to an
+    anonymous temporary file, column after column, and the buffer starts again: the rows
+    then take that much memory at most, and :meth:`column` reads one column back.
     """
 
-    def __init__(self, dtype: type[_Number], width: int) -> None:
+    def __init__(self, dtype: type[_Number], width: int, spill: bool = False) -> None:
         self.dtype = np.dtype(dtype)
         self.width = width
         self.buffer = bytearray()
+        self.spill = spill
+        self.file: io.BufferedRandom | None = None
+        self.blocks: list[tuple[int, int]] = []  # each written block's offset and rows
+        self.written = 0  # rows in the file
+
+    def __len__(self) -> int:
+        return self.written + len(self.buffer) // (self.dtype.itemsize * self.width)
 
     def add(self, chunk: npt.NDArray[_Number]) -> None:
         """Add a chunk's rows after those added."""
         self.buffer += np.ascontiguousarray(chunk, dtype=self.dtype).tobytes()
+        if self.spill and len(self.buffer) >= _SPILL_BYTES:
+            self._write()
+
+    def _write(self) -> None:
+        """Write the buffer's rows to the file, column after column, and empty it."""
+        rows = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="neardup-")  # noqa: SIM115 (see close)
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(np.ascontiguousarray(rows.T).data)
+        self.blocks.append((offset, len(rows)))
+        self.written += len(rows)
+        del rows
+        self.buffer = bytearray()
+
+    def column(self, index: int) -> npt.NDArray[Any]:
+        """Column ``index`` of every row, in the order added."""
+        values = np.empty(len(self), dtype=self.dtype)
+        at = 0
+        if self.file is not None:
+            self.file.flush()
+            for offset, rows in self.blocks:
+                self.file.seek(offset + index * rows * self.dtype.itemsize)
+                view = values[at : at + rows].data.cast("B")
+                if self.file.readinto(view) != len(view):
+                    raise OSError(f"a temporary file of neardup's ended early: {self.file.name}")
+                at += rows
+        tail = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
+        values[at:] = tail[:, index]
+        return values
 
     def array(self, rank: npt.NDArray[np.int64] | None = None) -> npt.NDArray[Any]:
-        """The rows, row ``i`` at ``rank[i]`` if given (a copy, then), else in order."""
-        rows = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
+        """The rows, row ``i`` at ``rank[i]`` if given (a copy, then), else in order.
+
+        Unless rows went to the file, the rows without a rank are a view of the buffer.
+        """
+        if self.file is not None:
+            rows = np.stack([self.column(index) for index in range(self.width)], axis=1)
+        else:
+            rows = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
         if rank is None:
             return rows
         ranked = np.empty_like(rows)
         ranked[rank] = rows
         return ranked
+
+    def close(self) -> None:
+        """Let the rows go, and the file (which the system deletes as it closes)."""
+        self.buffer = bytearray()
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class _BandKeys:
+    """A scan's LSH band keys, handed to LSH a band at a time, in article order.
+
+    Args:
+        keys: One row of band keys an article: an array, or as gathered (possibly in a
+            temporary file).
+        rank: Where each gathered row goes in article order, if not in it already.
+    """
+
+    def __init__(
+        self, keys: _Rows | npt.NDArray[np.uint64], rank: npt.NDArray[np.int64] | None = None
+    ) -> None:
+        if isinstance(keys, np.ndarray) and rank is not None:
+            keys, rank = keys[np.argsort(rank)], None
+        self.keys = keys
+        self.rank = rank
+
+    def array(self) -> npt.NDArray[np.uint64]:
+        """The keys as one array, in article order."""
+        if isinstance(self.keys, _Rows):
+            return self.keys.array(self.rank)
+        return self.keys
+
+    def columns(self, among: npt.NDArray[np.int64] | None) -> Iterator[npt.NDArray[np.uint64]]:
+        """Each band's keys in turn, of the articles ``among`` if given, else of all."""
+        keys = self.keys
+        if isinstance(keys, np.ndarray):
+            for band in range(keys.shape[1]):
+                yield keys[:, band] if among is None else keys[among, band]
+            return
+        for band in range(keys.width):
+            values = keys.column(band)
+            if self.rank is not None:
+                ranked = np.empty_like(values)
+                ranked[self.rank] = values
+                values = ranked
+            yield values if among is None else values[among]
+
+    def close(self) -> None:
+        """Let the keys go (and any temporary file they are in)."""
+        if isinstance(self.keys, _Rows):
+            self.keys.close()
+
+
+@dataclass(frozen=True)
+class _Sketched:
+    """What :func:`_sketch` makes: :class:`Sketches`, with the band keys as gathered."""
+
+    articles: list[Article]
+    sources: npt.NDArray[np.int64]
+    shingle_counts: npt.NDArray[np.int64]
+    band_keys: _BandKeys
+    signatures: npt.NDArray[np.uint32] | None = None
+
+    @classmethod
+    def of(cls, sketches: Sketches) -> _Sketched:
+        """The sketched form of :class:`Sketches`."""
+        return cls(
+            sketches.articles,
+            sketches.sources,
+            sketches.shingle_counts,
+            _BandKeys(sketches.band_keys),
+            sketches.signatures,
+        )
+
+    def sketches(self) -> Sketches:
+        """As :class:`Sketches` (the band keys in memory, in one array)."""
+        keys = self.band_keys.array()
+        self.band_keys.close()
+        return Sketches(self.articles, self.sources, self.shingle_counts, keys, self.signatures)
 
 
 def _shingle_sets(
@@ -1017,7 +1160,7 @@ def find_duplicates(
             stack.callback(workers.executor.shutdown)
         # The sketches go to the clustering alone, which lets their band keys go after LSH.
         return _clustered(
-            _sketch(documents, config, LSHIndex.from_config(config), workers, progress),
+            _sketch(documents, config, LSHIndex.from_config(config), workers, progress, spill=True),
             documents,
             config,
             workers,
@@ -1042,11 +1185,11 @@ def duplicates_of_sketches(
         progress: Called as ``progress(stage, done, total)`` while working.
     """
     with _collector_paused():
-        return _clustered(sketches, list(documents), config, None, progress)
+        return _clustered(_Sketched.of(sketches), list(documents), config, None, progress)
 
 
 def _clustered(
-    sketches: Sketches,
+    sketches: _Sketched,
     documents: list[Document],
     config: Config,
     workers: _Workers | None,
@@ -1054,8 +1197,8 @@ def _clustered(
 ) -> DedupResult:
     """LSH, verification and clustering of sketched articles (in ``workers`` if given).
 
-    The band keys, a quarter of a scan's memory for short articles, are let go once LSH
-    has read them, where the caller holds no other reference to ``sketches``.
+    The band keys (in a temporary file, for a large scan) are let go once LSH has read
+    them, where the caller holds no other reference to ``sketches``.
     """
     articles = sketches.articles
     shingle_counts = sketches.shingle_counts
@@ -1082,7 +1225,10 @@ def _clustered(
     del compared
     if progress:
         progress("finding candidates", 0, eligible)
-    candidates = lsh.candidates_of_keys(band_keys, among)
+    try:
+        candidates = lsh.candidates_of_columns(band_keys.columns(among), among)
+    finally:
+        band_keys.close()
     del band_keys, among
     if progress:
         progress("finding candidates", eligible, eligible)

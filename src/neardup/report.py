@@ -122,11 +122,64 @@ def scan_to_dict(
     Returns:
         The document, ready for :func:`dumps`.
     """
-    clusters = []
+    return _scan_document(result, errors, list(clusters_to_dicts(result, diffs, progress)))
+
+
+def clusters_to_dicts(
+    result: DedupResult, diffs: bool = False, progress: Progress | None = None
+) -> Iterator[dict[str, Any]]:
+    """Each cluster as in the ``scan --format json`` contract, made as it is taken.
+
+    Args:
+        result: What :func:`~neardup.pipeline.find_duplicates` found.
+        diffs: Give each copy its differing segments against the kept copy.
+        progress: Called as ``progress("reporting", done, total)`` after each cluster.
+    """
     for index, cluster in enumerate(result.clusters):
-        clusters.append(cluster_to_dict(index, cluster, diffs=diffs))
+        yield cluster_to_dict(index, cluster, diffs=diffs)
         if progress:
             progress("reporting", index + 1, len(result.clusters))
+
+
+def scan_to_pieces(
+    result: DedupResult,
+    errors: Sequence[InputError] = (),
+    *,
+    diffs: bool = False,
+    progress: Progress | None = None,
+    size: int = 1 << 16,
+) -> Iterator[str]:
+    """:func:`dumps` of :func:`scan_to_dict`, in pieces of about ``size`` characters.
+
+    Each cluster's object is made as its text is, and let go: a report is written out
+    without its clusters' objects, or its text, all in memory at once.
+    """
+    head = dumps(_scan_document(result, errors, []))
+    before, _, after = head.partition(_NO_CLUSTERS)
+    if not result.clusters:
+        yield head
+        return
+    pieces = [before, _NO_CLUSTERS[:-1]]
+    gathered = len(before)
+    for number, cluster in enumerate(clusters_to_dicts(result, diffs, progress)):
+        text = dumps(cluster).replace("\n", "\n    ")  # a JSON string holds no line break
+        pieces.append(f"{',' if number else ''}\n    {text}")
+        gathered += len(text)
+        if gathered >= size:
+            yield "".join(pieces)
+            pieces, gathered = [], 0
+    pieces.append(f"\n  ]{after}")
+    yield "".join(pieces)
+
+
+# Where a report without clusters has them (each top-level key starts a line of its own).
+_NO_CLUSTERS = '\n  "clusters": []'
+
+
+def _scan_document(
+    result: DedupResult, errors: Sequence[InputError], clusters: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The ``scan --format json`` document with these clusters' objects."""
     return {
         "schema_version": SCHEMA_VERSION,
         "neardup_version": __version__,
@@ -276,29 +329,6 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _SURROGATE.sub(_surrogate_escape, text)
-
-
-def dumps_in_pieces(value: Any, *, indent: int | None = 2, size: int = 1 << 16) -> Iterator[str]:
-    """:func:`dumps` of ``value`` in pieces of about ``size`` characters, made as taken.
-
-    The pieces, end to end, are :func:`dumps` of ``value``; a large report can be
-    written out without its whole text in memory.
-
-    Example:
-        >>> "".join(dumps_in_pieces({"ids": ["a", "b"]}, indent=None, size=4))
-        '{"ids": ["a", "b"]}'
-    """
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=indent)
-    pieces: list[str] = []
-    gathered = 0
-    for piece in encoder.iterencode(value):
-        pieces.append(piece)
-        gathered += len(piece)
-        if gathered >= size:
-            yield _SURROGATE.sub(_surrogate_escape, "".join(pieces))
-            pieces, gathered = [], 0
-    if pieces:
-        yield _SURROGATE.sub(_surrogate_escape, "".join(pieces))
 
 
 def _surrogate_escape(match: re.Match[str]) -> str:
