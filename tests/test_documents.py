@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import fnmatch
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -248,3 +249,22 @@ def test_utf16_and_gzipped_jsonl_records_are_read(tmp_path: Path, stream: bool) 
     assert result.errors[0].path == "fake.jsonl.gz"
     assert result.errors[0].reason.startswith("not a valid gzip file")
     assert "duplicate document id 'b'" in result.errors[1].reason
+
+
+@pytest.mark.parametrize(("jobs", "stream"), [(1, False), (2, False), (2, True)])
+def test_documents_read_without_digests_are_the_same_but_for_them(
+    tmp_path: Path, jobs: int, stream: bool
+) -> None:
+    write(tmp_path, "a.txt", "the story")
+    write(tmp_path, "b.html", "<html><body><article><p>A page, read in a worker.</p>"
+          "<p>Its second paragraph.</p></article></body></html>")  # fmt: skip
+    write(tmp_path, "c.txt.gz", gzip.compress(b"packed text"))
+    os.link(tmp_path / "a.txt", tmp_path / "hard-link.txt")  # the same file: read once
+    with_digests = read_documents([tmp_path], jobs=jobs, stream=stream)
+    without = read_documents([tmp_path], jobs=jobs, stream=stream, digests=False)
+    assert [d.id for d in with_digests.documents] == ["a.txt", "b.html", "c.txt.gz"]
+    assert [d.digest for d in with_digests.documents] == [
+        hashlib.sha256((tmp_path / d.id).read_bytes()).hexdigest() for d in with_digests.documents
+    ]
+    assert [d.digest for d in without.documents] == [None] * 3
+    assert [fields(d) for d in without.documents] == [fields(d) for d in with_digests.documents]
