@@ -141,7 +141,7 @@ def probe(function, stage):
 
 pipeline._sketch = probe(pipeline._sketch, "clean, split, sketch")
 pipeline.LSHIndex.candidates_of_columns = probe(pipeline.LSHIndex.candidates_of_columns, "LSH")
-pipeline._verify = probe(pipeline._verify, "verify")
+pipeline._matches = probe(pipeline._matches, "verify")
 peak("imports")
 read = read_documents([sys.argv[1]], jobs=2, stream=sys.argv[2] == "stream", digests=False)
 peak("read")

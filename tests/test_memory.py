@@ -45,13 +45,13 @@ def short_articles(count: int, seed: int = 3) -> list[str]:
 
 # Runs `neardup scan FOLDER --format json` in this process, its output to /dev/null, with
 # tracemalloc started after the imports; prints the peak of the bytes traced. The band
-# keys held in memory are capped at 1 MB (2,048 articles' at the defaults) where a scan
-# holds 16 MB, to be a small share of these small corpora as 16 MB is of a large one.
+# keys held in memory are capped at 256 KB (512 articles' at the defaults) where a scan
+# holds 4 MB, to be a small share of these small corpora as 4 MB is of a large one.
 _SCAN_TRACED = """
 import json, os, sys, tracemalloc
 import neardup.cli, neardup.pipeline
 
-neardup.pipeline._SPILL_BYTES = 1 << 20
+neardup.pipeline._SPILL_BYTES = 1 << 18
 
 tracemalloc.start()
 with open(os.devnull, "w", encoding="utf-8") as sink:

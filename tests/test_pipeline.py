@@ -20,7 +20,7 @@ from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _Rows
 from neardup.report import scan_to_dict
 from neardup.segment import split_articles
 from neardup.shingles import shingle_set
-from neardup.verify import similarity, verify_pairs
+from neardup.verify import edges_of, similarity, verify_pairs
 
 from .conftest import SEED_A, SEED_B, docs, seed_text, story_paragraphs
 
@@ -413,7 +413,8 @@ def test_verifying_in_groups_scores_as_verifying_every_pair(
     pairs = lsh.candidates_of_columns(sketches.band_keys.columns(every), every).pairs
     assert len(set(_components(pairs)[0].tolist())) >= 2
     sets = [shingle_set(a.text, config.shingle_size, config.seed) for a in sketches.articles]
-    assert pipeline._verify(sketches.articles, pairs, config, None) == verify_pairs(sets, pairs)
+    scores = pipeline._scores(sketches.articles, pairs, config, None, None, None)
+    assert edges_of(pairs, *scores) == verify_pairs(sets, pairs)
 
 
 PAGE_LINES = st.sampled_from(

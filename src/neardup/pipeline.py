@@ -59,7 +59,9 @@ _LARGEST_GROUP = 16_384
 # Bytes of band keys a scan holds in memory: past them they go to a temporary file (see
 # _Rows), 512 bytes an article with the default settings, and LSH reads one band's back
 # at a time (8 bytes an article).
-_SPILL_BYTES = 16 << 20
+_SPILL_BYTES = 4 << 20
+# Candidate pairs whose edges are made at once (see _matches).
+_EDGES_AT_ONCE = 4096
 # Tasks a worker submitted ahead of the results taken (see _Workers.map).
 _TASKS_AHEAD = 8
 _R = TypeVar("_R")
@@ -131,7 +133,7 @@ class _Batch:
     per article (the article is rebuilt around the caller's own document, so no text
     travels back); the arrays have one row per article, in the same order. Shingle sets
     do not travel back either: only candidates' sets are needed, and they are made again
-    after the index has named the candidates (:func:`_verify`).
+    after the index has named the candidates (:func:`_matches`).
     """
 
     articles: list[tuple[int, int | None, tuple[tuple[int, int, int], ...], tuple[Dropped, ...]]]
@@ -1056,7 +1058,7 @@ def _pair_groups(
     return [rows for _, rows in groups]
 
 
-def _verify(
+def _matches(
     articles: Sequence[Article],
     pairs: npt.NDArray[np.int64],
     config: Config,
@@ -1064,13 +1066,33 @@ def _verify(
     progress: Progress | None = None,
     sources: npt.NDArray[np.int64] | None = None,
 ) -> list[Edge]:
-    """Exact scores of candidate pairs of articles, in ``workers`` if given.
+    """The candidate pairs of articles that match, verified in ``workers`` if given.
 
     Only the candidates are shingled (again: sketching keeps no shingle sets), a group
     of pairs at a time, so only the sets of one group (one connected component, or
     several small ones) are held at once in a process. ``sources`` are the articles'
-    documents' indices, for workers that inherited the documents.
+    documents' indices, for workers that inherited the documents. A large scan has many
+    more candidates than copies (380,335 for 233,341 at a million short articles): their
+    edges are made a block at a time, and only the matches kept.
     """
+    counts, aligned = _scores(articles, pairs, config, workers, progress, sources)
+    matches: list[Edge] = []
+    for start in range(0, len(pairs), _EDGES_AT_ONCE):
+        block = slice(start, start + _EDGES_AT_ONCE)
+        edges = edges_of(pairs[block], counts[block], aligned[block])
+        matches += [edge for edge in edges if edge.is_match(config)]
+    return matches
+
+
+def _scores(
+    articles: Sequence[Article],
+    pairs: npt.NDArray[np.int64],
+    config: Config,
+    workers: _Workers | None,
+    progress: Progress | None,
+    sources: npt.NDArray[np.int64] | None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Each pair's :func:`~neardup.verify.overlaps` counts and aligned share (NaN: none)."""
     inherited = sources if workers is not None and workers.inherit else None
     groups = _pair_groups(pairs, _VERIFY_GROUP, _LARGEST_GROUP) if len(pairs) else []
     members = [np.unique(pairs[rows]) for rows in groups]
@@ -1099,7 +1121,7 @@ def _verify(
         verified += len(groups[index])
         if progress:
             progress("verifying", verified, len(pairs))
-    return edges_of(pairs, counts, aligned)
+    return counts, aligned
 
 
 def _check_unique_ids(articles: Sequence[Article]) -> None:
@@ -1235,29 +1257,29 @@ def _clustered(
     _give_back_freed_memory()
     if progress:
         progress("finding candidates", eligible, eligible)
-    edges = _verify(articles, candidates.pairs, config, workers, progress, sources)
+    matches = _matches(articles, candidates.pairs, config, workers, progress, sources)
+    candidate_pairs = len(candidates.pairs)
     _give_back_freed_memory()
-    matches = [edge for edge in edges if edge.is_match(config)]
     clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
     # Copies a cluster left out, verified against its keep; then clustered again.
     regrouping = _regrouping_pairs(articles, matches, clusters, candidates.pairs)
     if len(regrouping):
-        more = _verify(articles, regrouping, config, workers, None, sources)
-        edges += more
-        added = [edge for edge in more if edge.is_match(config)]
+        added = _matches(articles, regrouping, config, workers, None, sources)
+        candidate_pairs += len(regrouping)
         if added:
             matches += added
+            del clusters  # (not held while they are made again)
             clusters = build_clusters(articles, matches, config.keep, config.contained_threshold)
     _log.info(
         "%d candidate pairs, %d verified as copies, %d clusters",
-        len(edges), len(matches), len(clusters),
+        candidate_pairs, len(matches), len(clusters),
     )  # fmt: skip
     stats = Stats(
         documents=len(documents),
         articles=len(articles),
         empty=sum(item.reason == "empty" for item in skipped),
         too_short=sum(item.reason == "too short" for item in skipped),
-        candidate_pairs=len(edges),
+        candidate_pairs=candidate_pairs,
         verified_pairs=len(matches),
         clusters=len(clusters),
         capped_buckets=candidates.capped_buckets,
@@ -1300,18 +1322,19 @@ def _regrouping_pairs(
     def index(article: Article) -> int:  # articles are sorted by id
         return bisect.bisect_left(articles, article.id, key=lambda each: each.id)
 
-    keep_of: dict[int, int] = {}
+    # Each article's cluster's keep, -1 for none: an array, where a dict of Python
+    # numbers took 100 bytes a member.
+    keep_of = np.full(len(articles), -1, dtype=np.int64)
     for cluster in clusters:
         keep = index(cluster.keep)
         for member in cluster.members:
             keep_of[index(member.article)] = keep
-    found: set[tuple[int, int]] = set()
-    for edge in matches:
-        for article, other in ((edge.a, edge.b), (edge.b, edge.a)):
-            theirs = keep_of.get(other)
-            if theirs is not None and keep_of.get(article) != theirs:
-                found.add((min(article, theirs), max(article, theirs)))
-    pairs = np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)
+    ends = np.asarray([(edge.a, edge.b) for edge in matches], dtype=np.int64).reshape(-1, 2)
+    # Each end of a match, and the keep of the other end's cluster, if any but its own.
+    article, theirs = ends.ravel(), keep_of[ends[:, ::-1]].ravel()
+    left_out = (theirs >= 0) & (keep_of[article] != theirs)
+    found = np.sort(np.stack([article, theirs], axis=1)[left_out], axis=1)
+    pairs = np.unique(found, axis=0).reshape(-1, 2)
     if not len(pairs) or not len(candidates):
         return pairs
     count = len(articles)
