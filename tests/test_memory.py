@@ -45,13 +45,14 @@ def short_articles(count: int, seed: int = 3) -> list[str]:
 
 # Runs `neardup scan FOLDER --format json` in this process, its output to /dev/null, with
 # tracemalloc started after the imports; prints the peak of the bytes traced. The band
-# keys held in memory are capped at 256 KB (512 articles' at the defaults) where a scan
-# holds 4 MB, to be a small share of these small corpora as 4 MB is of a large one.
+# keys held in memory are capped at 1 MB (2,048 articles' at the defaults), where a scan
+# holds 4 MB: the growth from 2,000 to 8,000 articles then holds no band keys, as a
+# scan's holds none past 8,192 articles.
 _SCAN_TRACED = """
 import json, os, sys, tracemalloc
 import neardup.cli, neardup.pipeline
 
-neardup.pipeline._SPILL_BYTES = 1 << 18
+neardup.pipeline._SPILL_BYTES = 1 << 20
 
 tracemalloc.start()
 with open(os.devnull, "w", encoding="utf-8") as sink:
@@ -81,9 +82,9 @@ def scan_peak(folder: Path) -> int:
 def test_a_scan_peaks_at_a_small_multiple_of_its_text(tmp_path: Path) -> None:
     # Short articles of about 520 bytes, as in benchmarks/scan_memory.py. The peak's
     # growth from 2,000 to 8,000 of them is what each document costs, whatever the scan
-    # holds for any corpus: the document (its text as a string, its record, path and
-    # checksum), its article (record, cleaned text's map), its share of the candidate
-    # pairs and of the report. The LSH band keys (64 of 8 bytes an article at the
+    # holds for any corpus: the document (its text as a string, its record, id and
+    # path), its article (record, cleaned text's map), its share of the candidate pairs
+    # and of the report. The LSH band keys (64 of 8 bytes an article at the
     # defaults) go to a temporary file past a fixed size, reading remembers each file
     # read as one number and computes no digests, and the report's objects are made one
     # cluster at a time as it is written: about 1,720 bytes a document (2,460 with the
