@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup import Cluster, Config, Document, find_duplicates, pipeline, read_documents
+from neardup.cli import cli
 from neardup.documents import FileDocument
 from neardup.lsh import LSHIndex
 from neardup.pipeline import _CompactCleanText, _components, _pair_groups, _Rows, _unique_rows
@@ -524,6 +526,28 @@ def test_band_keys_kept_in_a_temporary_file_give_the_same_scan(
 
 def _square(number: int) -> int:
     return number * number
+
+
+def test_band_keys_that_cannot_go_to_a_temporary_file_stop_the_scan_with_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    story = "\n\n".join(story_paragraphs())
+    for number in range(12):
+        (folder / f"copy{number:02}.txt").write_text(story, encoding="utf-8")
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setattr(pipeline, "_SPILL_BYTES", 64 * 8 * 4)  # 4 articles' keys
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    result = CliRunner().invoke(cli, ["scan", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"neardup: error: cannot use a temporary file in {missing} for the LSH band keys ("
+    )
+    assert "set TMPDIR to a folder with room" in result.stderr
+    assert result.stdout == ""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert CliRunner().invoke(cli, ["scan", str(folder)]).exit_code == 0
 
 
 @pytest.mark.parametrize("unordered", [False, True])

@@ -34,7 +34,7 @@ from neardup.boilerplate import CleanText, Dropped, LineTally, RepeatedLines
 from neardup.cluster import Cluster, build_clusters
 from neardup.config import Config
 from neardup.documents import Document, FileDocument
-from neardup.errors import ConfigError, InputError
+from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.lsh import LSHIndex
 from neardup.minhash import MinHasher
 from neardup.segment import Article, split_articles
@@ -819,10 +819,11 @@ class _Rows:
     def _write(self) -> None:
         """Write the buffer's rows to the file, column after column, and empty it."""
         rows = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
-        if self.file is None:
-            self.file = tempfile.TemporaryFile(prefix="neardup-")  # noqa: SIM115 (see close)
-        offset = self.file.seek(0, os.SEEK_END)
-        self.file.write(np.ascontiguousarray(rows.T).data)
+        with _temporary_file_trouble():
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="neardup-")  # noqa: SIM115 (see close)
+            offset = self.file.seek(0, os.SEEK_END)
+            self.file.write(np.ascontiguousarray(rows.T).data)
         self.blocks.append((offset, len(rows)))
         self.written += len(rows)
         del rows
@@ -833,13 +834,14 @@ class _Rows:
         values = np.empty(len(self), dtype=self.dtype)
         at = 0
         if self.file is not None:
-            self.file.flush()
-            for offset, rows in self.blocks:
-                self.file.seek(offset + index * rows * self.dtype.itemsize)
-                view = values[at : at + rows].data.cast("B")
-                if self.file.readinto(view) != len(view):
-                    raise OSError(f"a temporary file of neardup's ended early: {self.file.name}")
-                at += rows
+            with _temporary_file_trouble():
+                self.file.flush()
+                for offset, rows in self.blocks:
+                    self.file.seek(offset + index * rows * self.dtype.itemsize)
+                    view = values[at : at + rows].data.cast("B")
+                    if self.file.readinto(view) != len(view):
+                        raise OSError("it ended early")
+                    at += rows
         tail = np.frombuffer(self.buffer, dtype=self.dtype).reshape(-1, self.width)
         values[at:] = tail[:, index]
         return values
@@ -865,6 +867,19 @@ class _Rows:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+@contextlib.contextmanager
+def _temporary_file_trouble() -> Iterator[None]:
+    """Raise :class:`NeardupError` for an :class:`OSError` met on a temporary file."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise NeardupError(
+            f"cannot use a temporary file in {tempfile.gettempdir()} for the LSH band keys "
+            f"({reason[:1].lower() + reason[1:]}); set TMPDIR to a folder with room"
+        ) from error
 
 
 class _BandKeys:
