@@ -522,7 +522,8 @@ class LineTally:
     Attributes:
         documents: For each short line's key, the documents it appears in.
         contexts: For each key, the distinct surroundings it appears in, as 64-bit
-            digests of the nearest long lines before and after it.
+            digests: the fingerprint of the nearest long lines' words before it in the
+            high 32 bits, after it in the low 32 (see :func:`_context_digest`).
     """
 
     documents: dict[str, int] = field(default_factory=dict)
@@ -619,10 +620,15 @@ class RepeatedLines:
     """Lines a corpus repeats around different text: a site's header, footer, prompts.
 
     A line counts when it is not running text (a sentence, a paragraph), appears in at
-    least ``min_documents`` documents and, across them, between at least that many
-    different pairs of neighbouring paragraphs. The conditions keep what copies share:
-    copied sentences are running text, and syndicated copies' shared subheadings recur
-    with the same neighbours every time.
+    least ``min_documents`` documents and, across them, has at least that many different
+    texts on one side of it: before it (the nearest :data:`_CONTEXT_WINDOW` words of
+    long lines) or after it. The conditions keep what copies share: copied sentences are
+    running text, and a syndicated story's subheadings, lists and byline recur with the
+    same text on at least one side. A side's text is compared by a fingerprint that
+    edited words and re-wrapping mostly leave as it is, and a side is counted on its
+    own: a copy that is edited, abridged or followed by another article changes one
+    side of a line, seldom both, while a site's header and footer lines have a
+    different article beside them on each page.
 
     Args:
         texts: The corpus's documents.
