@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 import textwrap
 import unittest.mock
-import zlib
 
 import pytest
 from hypothesis import given, settings
@@ -36,6 +35,7 @@ from neardup.boilerplate import (
     line_key,
     line_weight,
     split_lines,
+    window_fingerprint,
 )
 from neardup.segment import split_articles
 
@@ -229,14 +229,6 @@ def test_tally_keys_leave_out_only_keys_of_long_lines(parts: list[str]) -> None:
             assert line_key(part).count(" ") >= _CONTEXT_WORDS - 1
         else:
             assert key == line_key(part)
-
-
-def window_fingerprint(words: list[str]) -> int:
-    """A side's fingerprint as defined: the least CRC-32 of its word 3-grams, plus one."""
-    if not words:
-        return 0
-    grams = [" ".join(words[k : k + 3]) for k in range(max(len(words) - 2, 1))]
-    return min(zlib.crc32(gram.encode("utf-8", "surrogatepass")) for gram in grams) + 1
 
 
 def tally_line_by_line(texts: list[str]) -> tuple[dict[str, int], dict[str, set[int]]]:

@@ -206,6 +206,10 @@ _ARTICLE_BEFORE_COMMENTS = 100.0
 _CONTEXT_WORDS = 12
 # A learnt line's surroundings on each side: this many words of the nearest long lines.
 _CONTEXT_WINDOW = 24
+# A long line's last (or first) this many characters hold its nearest words, mostly.
+_CONTEXT_CHARS = _CONTEXT_WINDOW * 16
+# An odd 32-bit multiplier (the golden ratio's), mixing a word 3-gram's hashes.
+_GRAM_MIX = 0x9E3779B1
 # Running text ends in one of these, perhaps followed by closing quotes and brackets.
 _RUNNING_TEXT_ENDS = ".!?…:;。！？：；"
 _CLOSERS = "\"'”’»)]」』）"
@@ -586,34 +590,61 @@ def _context_digest(
     them before the short line. A side is the nearest :data:`_CONTEXT_WINDOW` words of
     long lines (see :func:`_context_side`), or nothing (0) where there are none.
     """
-    before = _context_side(keys, stripped, reversed(long_lines[:position]), reverse=True)
-    after = _context_side(keys, stripped, long_lines[position:], reverse=False)
+    before = _context_side(keys, stripped, long_lines, range(position - 1, -1, -1))
+    after = _context_side(keys, stripped, long_lines, range(position, len(long_lines)))
     return before << 32 | after
 
 
 def _context_side(
-    keys: Sequence[str | None], stripped: Sequence[str], lines: Iterable[int], *, reverse: bool
+    keys: Sequence[str | None],
+    stripped: Sequence[str],
+    long_lines: Sequence[int],
+    numbers: range,
 ) -> int:
-    """A 32-bit fingerprint of the nearest words of ``lines`` (in order outwards).
+    """A 32-bit fingerprint of the nearest words of the long lines ``numbers`` picks.
 
-    The words are casefolded; the fingerprint is the least CRC-32 of their word
-    3-grams (a one-value MinHash), so the same text with an edited word or two, or
-    wrapped at another width, mostly gives the same value: a syndicated copy's edits
-    do not make its surroundings look different. 0 where there are no words.
+    ``numbers`` runs outwards from the short line (downwards: the lines before it). The
+    words are casefolded; the fingerprint is the least hash of their word 3-grams (a
+    one-value MinHash, see :func:`window_fingerprint`), so the same text with an edited
+    word or two, or wrapped at another width, mostly gives the same value: a syndicated
+    copy's edits do not make its surroundings look different. 0 where there are none.
     """
+    before = numbers.step < 0
     words: list[str] = []
-    for index in lines:
+    for number in numbers:
+        index = long_lines[number]
         key = keys[index]
         text = key if key is not None else stripped[index].casefold()
-        found = _WORD.findall(text)
-        words = found + words if reverse else words + found
+        found: list[str] = []
+        if len(text) > _CONTEXT_CHARS:
+            # Only the words nearest the short line count: read the line's end (its
+            # start, after it), less the word the cut may split, if it has enough.
+            found = _WORD.findall(text[-_CONTEXT_CHARS:] if before else text[:_CONTEXT_CHARS])
+            found = found[1:] if before else found[:-1]
+        if len(found) < _CONTEXT_WINDOW:
+            found = _WORD.findall(text)
+        words = found + words if before else words + found
         if len(words) >= _CONTEXT_WINDOW:
             break
+    return window_fingerprint(words[-_CONTEXT_WINDOW:] if before else words[:_CONTEXT_WINDOW])
+
+
+def window_fingerprint(words: Sequence[str]) -> int:
+    """A 32-bit fingerprint of a run of words: the least hash of its word 3-grams, plus 1.
+
+    A 3-gram's hash mixes its words' CRC-32s (a run of fewer than 3 words is one
+    gram); 0 for no words. Stable across processes and runs.
+    """
     if not words:
         return 0
-    window = words[-_CONTEXT_WINDOW:] if reverse else words[:_CONTEXT_WINDOW]
-    grams = [" ".join(window[k : k + 3]) for k in range(max(len(window) - 2, 1))]
-    return min(zlib.crc32(gram.encode("utf-8", "surrogatepass")) for gram in grams) + 1
+    hashes = [zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words]
+    if len(hashes) < 3:
+        hashes += [0] * (3 - len(hashes))
+    least = min(
+        ((first * _GRAM_MIX + second) * _GRAM_MIX + third) & 0xFFFFFFFF
+        for first, second, third in zip(hashes, hashes[1:], hashes[2:], strict=False)
+    )
+    return least + 1
 
 
 class RepeatedLines:
