@@ -630,7 +630,7 @@ def _context_side(
 
 
 def window_fingerprint(words: Sequence[str]) -> int:
-    """A 32-bit fingerprint of a run of words: the least hash of its word 3-grams, plus 1.
+    """A run of words' fingerprint (1 to 2**32 - 1), from its word 3-grams' least hash.
 
     A 3-gram's hash mixes its words' CRC-32s (a run of fewer than 3 words is one
     gram); 0 for no words. Stable across processes and runs.
@@ -644,7 +644,7 @@ def window_fingerprint(words: Sequence[str]) -> int:
         ((first * _GRAM_MIX + second) * _GRAM_MIX + third) & 0xFFFFFFFF
         for first, second, third in zip(hashes, hashes[1:], hashes[2:], strict=False)
     )
-    return least + 1
+    return least % 0xFFFFFFFF + 1
 
 
 class RepeatedLines:
