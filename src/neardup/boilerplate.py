@@ -10,9 +10,9 @@ with its reason, so ``neardup strip --explain`` can show it.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -204,6 +204,12 @@ _ARTICLE_BEFORE_COMMENTS = 100.0
 # Corpus-learnt boilerplate: only lines shorter than this, placed by the lines at least
 # this long around them.
 _CONTEXT_WORDS = 12
+# A learnt line's surroundings on each side: this many words of the nearest long lines.
+_CONTEXT_WINDOW = 24
+# A long line's last (or first) this many characters hold its nearest words, mostly.
+_CONTEXT_CHARS = _CONTEXT_WINDOW * 16
+# An odd 32-bit multiplier (the golden ratio's), mixing a word 3-gram's hashes.
+_GRAM_MIX = 0x9E3779B1
 # Running text ends in one of these, perhaps followed by closing quotes and brackets.
 _RUNNING_TEXT_ENDS = ".!?…:;。！？：；"
 _CLOSERS = "\"'”’»)]」』）"
@@ -520,7 +526,8 @@ class LineTally:
     Attributes:
         documents: For each short line's key, the documents it appears in.
         contexts: For each key, the distinct surroundings it appears in, as 64-bit
-            digests of the nearest long lines before and after it.
+            digests: the fingerprint of the nearest long lines' words before it in the
+            high 32 bits, after it in the low 32 (see :func:`_context_digest`).
     """
 
     documents: dict[str, int] = field(default_factory=dict)
@@ -531,17 +538,18 @@ class LineTally:
         parts = _line_texts(text)
         stripped = [part.strip() for part in parts]
         keys = _tally_keys(parts, stripped)
-        digests: dict[tuple[int, int], int] = {}
+        long_lines = _long_lines(keys)
+        digests: dict[int, int] = {}
         seen: set[str] = set()
-        for key, around in _short_lines_in_context(keys):
+        for key, position in _short_lines_in_context(keys, long_lines):
             # A document's first occurrence speaks for it: a line it repeats in several
             # places (a caption prefix, say) says nothing about the corpus.
             if key in seen:
                 continue
             seen.add(key)
-            digest = digests.get(around)
+            digest = digests.get(position)
             if digest is None:
-                digest = digests[around] = _context_digest(keys, stripped, around)
+                digest = digests[position] = _context_digest(keys, stripped, long_lines, position)
             self.contexts.setdefault(key, set()).add(digest)
             self.documents[key] = self.documents.get(key, 0) + 1
 
@@ -574,29 +582,84 @@ def _tally_keys(parts: Sequence[str], stripped: Sequence[str]) -> list[str | Non
 
 
 def _context_digest(
-    keys: Sequence[str | None], stripped: Sequence[str], around: tuple[int, int]
+    keys: Sequence[str | None], stripped: Sequence[str], long_lines: Sequence[int], position: int
 ) -> int:
-    """A stable 64-bit digest of the keys at two line indices (-1 for none).
+    """A stable 64-bit digest of the text around a short line: 32 bits for each side.
 
-    A ``None`` key (see :func:`_tally_keys`) is made from the line's stripped text.
+    ``long_lines`` are the indices of the text's long lines, ``position`` the number of
+    them before the short line. A side is the nearest :data:`_CONTEXT_WINDOW` words of
+    long lines (see :func:`_context_side`), or nothing (0) where there are none.
     """
-    texts = []
-    for index in around:
-        key = keys[index] if index >= 0 else ""
-        texts.append(key if key is not None else stripped[index].casefold())
-    before, after = texts
-    data = f"{len(before)}:{before}{after}".encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    before = _context_side(keys, stripped, long_lines, range(position - 1, -1, -1))
+    after = _context_side(keys, stripped, long_lines, range(position, len(long_lines)))
+    return before << 32 | after
+
+
+def _context_side(
+    keys: Sequence[str | None],
+    stripped: Sequence[str],
+    long_lines: Sequence[int],
+    numbers: range,
+) -> int:
+    """A 32-bit fingerprint of the nearest words of the long lines ``numbers`` picks.
+
+    ``numbers`` runs outwards from the short line (downwards: the lines before it). The
+    words are casefolded; the fingerprint is the least hash of their word 3-grams (a
+    one-value MinHash, see :func:`window_fingerprint`), so the same text with an edited
+    word or two, or wrapped at another width, mostly gives the same value: a syndicated
+    copy's edits do not make its surroundings look different. 0 where there are none.
+    """
+    before = numbers.step < 0
+    words: list[str] = []
+    for number in numbers:
+        index = long_lines[number]
+        key = keys[index]
+        text = key if key is not None else stripped[index].casefold()
+        found: list[str] = []
+        if len(text) > _CONTEXT_CHARS:
+            # Only the words nearest the short line count: read the line's end (its
+            # start, after it), less the word the cut may split, if it has enough.
+            found = _WORD.findall(text[-_CONTEXT_CHARS:] if before else text[:_CONTEXT_CHARS])
+            found = found[1:] if before else found[:-1]
+        if len(found) < _CONTEXT_WINDOW:
+            found = _WORD.findall(text)
+        words = found + words if before else words + found
+        if len(words) >= _CONTEXT_WINDOW:
+            break
+    return window_fingerprint(words[-_CONTEXT_WINDOW:] if before else words[:_CONTEXT_WINDOW])
+
+
+def window_fingerprint(words: Sequence[str]) -> int:
+    """A run of words' fingerprint (1 to 2**32 - 1), from its word 3-grams' least hash.
+
+    A 3-gram's hash mixes its words' CRC-32s (a run of fewer than 3 words is one
+    gram); 0 for no words. Stable across processes and runs.
+    """
+    if not words:
+        return 0
+    hashes = [zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words]
+    if len(hashes) < 3:
+        hashes += [0] * (3 - len(hashes))
+    least = min(
+        ((first * _GRAM_MIX + second) * _GRAM_MIX + third) & 0xFFFFFFFF
+        for first, second, third in zip(hashes, hashes[1:], hashes[2:], strict=False)
+    )
+    return least % 0xFFFFFFFF + 1
 
 
 class RepeatedLines:
     """Lines a corpus repeats around different text: a site's header, footer, prompts.
 
     A line counts when it is not running text (a sentence, a paragraph), appears in at
-    least ``min_documents`` documents and, across them, between at least that many
-    different pairs of neighbouring paragraphs. The conditions keep what copies share:
-    copied sentences are running text, and syndicated copies' shared subheadings recur
-    with the same neighbours every time.
+    least ``min_documents`` documents and, across them, has at least that many different
+    texts on one side of it: before it (the nearest :data:`_CONTEXT_WINDOW` words of
+    long lines) or after it. The conditions keep what copies share: copied sentences are
+    running text, and a syndicated story's subheadings, lists and byline recur with the
+    same text on at least one side. A side's text is compared by a fingerprint that
+    edited words and re-wrapping mostly leave as it is, and a side is counted on its
+    own: a copy that is edited, abridged or followed by another article changes one
+    side of a line, seldom both, while a site's header and footer lines have a
+    different article beside them on each page.
 
     Args:
         texts: The corpus's documents.
@@ -621,7 +684,7 @@ class RepeatedLines:
             key: count
             for key, count in tally.documents.items()
             if count >= min_documents
-            and len(tally.contexts[key]) >= min_documents
+            and _surroundings(tally.contexts[key]) >= min_documents
             and key.count(" ") < _CONTEXT_WORDS - 1  # as tallied; classify() relies on it
         }
         # Those that head a list of headlines, which classify() drops with them.
@@ -634,19 +697,38 @@ class RepeatedLines:
         return len(self.counts)
 
 
-def _short_lines_in_context(
-    keys: Sequence[str | None],
-) -> Iterator[tuple[str, tuple[int, int]]]:
-    """Each short line's key with the indices of the nearest long lines around it.
+def _surroundings(digests: Iterable[int]) -> int:
+    """How many different texts a line has on the side where it has the most.
 
-    An index is -1 where there is no long line on that side. A ``None`` key is a long
-    line's (see :func:`_tally_keys`).
+    Each digest holds a side in each half (:func:`_context_digest`); digests stored as
+    signed 64-bit numbers count the same.
     """
-    long = [key is None or key.count(" ") >= _CONTEXT_WORDS - 1 for key in keys]
-    long_lines = [index for index, is_long in enumerate(long) if is_long]
+    before, after = set(), set()
+    for digest in digests:
+        before.add((digest >> 32) & 0xFFFFFFFF)
+        after.add(digest & 0xFFFFFFFF)
+    return max(len(before), len(after))
+
+
+def _long_lines(keys: Sequence[str | None]) -> list[int]:
+    """The indices of long lines: of at least :data:`_CONTEXT_WORDS` words.
+
+    A ``None`` key is a long line's (see :func:`_tally_keys`).
+    """
+    return [
+        index
+        for index, key in enumerate(keys)
+        if key is None or key.count(" ") >= _CONTEXT_WORDS - 1
+    ]
+
+
+def _short_lines_in_context(
+    keys: Sequence[str | None], long_lines: Sequence[int]
+) -> Iterator[tuple[str, int]]:
+    """Each short line's key with the number of long lines (``long_lines``) before it."""
     position = 0
     for index, key in enumerate(keys):
-        if not key or long[index]:
+        if not key or key.count(" ") >= _CONTEXT_WORDS - 1:
             continue
         # Running text is never learnt: copied sentences are what dedup looks for. Only
         # a line that ends as a sentence does can weigh as running text, or one with
@@ -655,9 +737,7 @@ def _short_lines_in_context(
             continue
         while position < len(long_lines) and long_lines[position] < index:
             position += 1
-        before = long_lines[position - 1] if position > 0 else -1
-        after = long_lines[position] if position < len(long_lines) else -1
-        yield key, (before, after)
+        yield key, position
 
 
 def classify(table: LineTable, repeated: RepeatedLines | None = None) -> list[str | None]:

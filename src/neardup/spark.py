@@ -190,7 +190,14 @@ def _learnt_lines(documents: DataFrame, config: Config) -> RepeatedLines | None:
         documents.select("text")
         .mapInArrow(_tally_batches, _TALLY)
         .groupBy("line")
-        .agg(F.count("*").alias("documents"), F.countDistinct("context").alias("contexts"))
+        .agg(
+            F.count("*").alias("documents"),
+            # A context's halves are the text before and after (see RepeatedLines).
+            F.greatest(
+                F.countDistinct(F.shiftrightunsigned("context", 32)),
+                F.countDistinct(F.col("context").bitwiseAND(0xFFFFFFFF)),
+            ).alias("contexts"),
+        )
         .filter(
             (F.col("documents") >= config.min_repeats) & (F.col("contexts") >= config.min_repeats)
         )
@@ -198,6 +205,7 @@ def _learnt_lines(documents: DataFrame, config: Config) -> RepeatedLines | None:
     tally = LineTally()
     for row in tallied.collect():
         tally.documents[row["line"]] = row["documents"]
+        # As many digests, each with a different text after it.
         tally.contexts[row["line"]] = set(range(row["contexts"]))
     return RepeatedLines((), config.min_repeats, tally=tally)
 
