@@ -55,8 +55,9 @@ from neardup.pipeline import (
 from neardup.segment import Article
 from neardup.verify import scored_pair
 
-#: The layout of the tables; an index of another layout is rebuilt.
-SCHEMA_VERSION = 3
+#: The layout of the tables and the meaning of what they store (4: each short line's
+#: surroundings as the fingerprints of its two sides); an index of another is rebuilt.
+SCHEMA_VERSION = 4
 #: Where an index lives, relative to its corpus's root.
 DEFAULT_LOCATION = Path(".neardup") / "index.db"
 # PRAGMA application_id of neardup's index files ("NDUP"), which tells them from others.
