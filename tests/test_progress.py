@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -67,15 +68,18 @@ def test_every_stage_is_reported_with_counts_that_move(tmp_path: Path, jobs: int
     assert reported.calls == [("reporting", n, 150) for n in range(1, 151)] * 2
 
 
-def run_on_a_terminal(arguments: list[str], output: Path) -> tuple[str, str]:
-    """Run the command with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
+def run_on_a_terminal(arguments: list[str], output: Path | None) -> tuple[str, str]:
+    """Run the command with stderr on a pseudo-terminal: (stdout, what the terminal got).
+
+    Without ``output``, stdout goes to the terminal too (and ``""`` is returned for it).
+    """
     import pty  # POSIX only
 
     controller, terminal = pty.openpty()
-    with output.open("wb") as stdout:
+    with (output or Path(os.devnull)).open("wb") as stdout:
         command = subprocess.Popen(
             [sys.executable, "-m", "neardup", *arguments],
-            stdout=stdout,
+            stdout=terminal if output is None else stdout,
             stderr=terminal,
             env={key: value for key, value in os.environ.items() if key != "NO_COLOR"},
         )
@@ -91,7 +95,7 @@ def run_on_a_terminal(arguments: list[str], output: Path) -> tuple[str, str]:
         shown.extend(data)
     os.close(controller)
     assert command.wait(timeout=120) == 0
-    return output.read_text(encoding="utf-8"), shown.decode("utf-8")
+    return "" if output is None else output.read_text(encoding="utf-8"), shown.decode("utf-8")
 
 
 @pytest.mark.slow
@@ -109,3 +113,23 @@ def test_the_command_shows_each_stage_on_a_terminal(tmp_path: Path) -> None:
     quiet_stdout, quiet = run_on_a_terminal(["scan", corpus, "--quiet"], tmp_path / "quiet")
     assert quiet == ""
     assert quiet_stdout == stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_json_report_written_as_it_is_made_keeps_the_terminal_clean(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "corpus")
+    arguments = ["scan", str(tmp_path / "corpus"), "--jobs", "1", "--format", "json"]
+    # Written to a file, the report's progress is shown as it is written, then erased.
+    stdout, terminal = run_on_a_terminal(arguments, tmp_path / "out")
+    drawn = re.findall(r"\rneardup: ([a-z ]+) ([\d,]+)/([\d,]+)\x1b\[K", terminal)
+    assert ("reporting", "150", "150") in drawn
+    assert terminal.endswith("\r\x1b[K")
+    assert len(json.loads(stdout)["clusters"]) == 150
+    # Written to the terminal, it starts after the line is erased, which is not drawn again.
+    _, terminal = run_on_a_terminal(arguments, None)
+    progress, report = terminal.split("{", 1)
+    assert progress.endswith("\r\x1b[K")
+    assert "neardup: " not in report
+    report = report.removesuffix("\r\x1b[K")  # the (empty) line erased at the end
+    assert json.loads("{" + report.replace("\r\n", "\n")) == json.loads(stdout)

@@ -436,13 +436,14 @@ def scan(
     spark_master = master if engine == "spark" else None
     result, read = _find(paths, options, progress, index=index_path, spark_master=spark_master)
     # A JSON report is written out a piece at a time, each cluster's object made as it is
-    # written: neither the objects nor the text are ever held whole (so its progress is
-    # shown only where the report does not go to the terminal too). With diffs, reports
+    # written: neither the objects nor the text are ever held whole. Its progress is then
+    # shown only where the report does not go to the terminal too. With diffs, reports
     # read the copies' texts (again, in a streamed scan), which may fail: all is made
     # before anything is written.
     output: Iterable[str]
     streamed = output_format in ("json", "jsonl") and not diffs
-    shown_progress = None if streamed and sys.stdout.isatty() else progress
+    drawing = streamed and not sys.stdout.isatty()  # the progress line, while writing
+    shown_progress = None if streamed and not drawing else progress
     with _exit_on_trouble(progress):
         if output_format in ("json", "jsonl"):
             if output_format == "json":
@@ -457,7 +458,7 @@ def scan(
             output = [scan_to_html(result, read.errors, progress=progress)]
         else:
             output = [scan_to_text(result, read.errors, diffs=diffs, progress=progress)]
-        if progress is not None and not streamed:
+        if progress is not None and not drawing:
             progress.clear()
         for piece in output:
             click.echo(piece, nl=False)
