@@ -198,10 +198,11 @@ def read_documents(
     single_root = len(paths) == 1 and str(paths[0]) != STDIN and Path(paths[0]).is_dir()
     wanted, unwanted = _Globs(include), _Globs(exclude)
     skipped = {identity for folder in skip if (identity := file_identity(os.fspath(folder)))}
-    inputs = _Inputs()
-    for given in paths:
-        for item in _inputs(str(given), single_root, wanted, unwanted, stdin, limit, skipped):
-            inputs.add(item)
+    inputs = [
+        item
+        for given in paths
+        for item in _inputs(str(given), single_root, wanted, unwanted, stdin, limit, skipped)
+    ]
     seen: set[str] = set()
     # The files read: each one's device and inode numbers as one number (about 80 bytes a
     # file, where its real path and a tuple took 260), or its real path if it has gone.
@@ -255,10 +256,7 @@ def read_files(root: str | os.PathLike[str], paths: Sequence[str], *, jobs: int 
     """
     result = ReadResult()
     folder = str(root)
-    inputs = _Inputs()
-    for path in paths:
-        inputs.add((os.path.join(folder, path), path))
-    for found in _load(inputs, jobs):
+    for found in _load([(os.path.join(folder, path), path) for path in paths], jobs):
         if isinstance(found, InputError):
             result.errors.append(found)
         else:
@@ -314,32 +312,8 @@ _FILES_PER_TASK = 16
 _CHUNK = 1 << 20
 
 
-class _Inputs:
-    """The inputs to read, in order: each a file's path and name, or what it held already.
-
-    Kept in two lists, not as a tuple an input: the tuples took 56 bytes a file at a
-    scan's peak, in memory that nothing read later could use.
-    """
-
-    def __init__(self) -> None:
-        self.paths: list[str | None] = []  # None: the input was read already
-        self.names: list[str | _Found] = []
-
-    def add(self, item: _Input) -> None:
-        """Add an input after the others."""
-        if isinstance(item, tuple):
-            self.paths.append(item[0])
-            self.names.append(item[1])
-        else:
-            self.paths.append(None)
-            self.names.append(item)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-
 def _load(
-    inputs: _Inputs,
+    inputs: Sequence[_Input],
     jobs: int,
     stream: bool = False,
     limit: int = MAX_DOCUMENT_BYTES,
@@ -352,13 +326,11 @@ def _load(
     sending it back. Other files are read here, while the workers extract; sending
     their text between processes would cost more than reading it.
     """
-    html = bytearray(
-        path is not None and _type_of(path)[1] in HTML_SUFFIXES for path in inputs.paths
-    )
+    html = [isinstance(item, tuple) and _type_of(item[0])[1] in HTML_SUFFIXES for item in inputs]
     pages = [
-        (path, name)
-        for path, name, is_html in zip(inputs.paths, inputs.names, html, strict=True)
-        if is_html and path is not None and isinstance(name, str)
+        item
+        for item, is_html in zip(inputs, html, strict=True)
+        if is_html and isinstance(item, tuple)
     ]
     extracted: Iterator[_Found]
     with contextlib.ExitStack() as stack:
@@ -379,15 +351,15 @@ def _load(
             extracted = (
                 _read_file(path, display, stream, limit, digest=digests) for path, display in pages
             )
-        items = zip(inputs.paths, inputs.names, html, strict=True)
-        for number, (path, name, is_html) in enumerate(items, 1):
-            if not isinstance(name, str):
-                yield from name
-            elif path is not None:
+        for number, (item, is_html) in enumerate(zip(inputs, html, strict=True), 1):
+            if not isinstance(item, tuple):
+                yield from item
+            else:
+                path, display = item
                 yield from (
                     next(extracted)
                     if is_html
-                    else _read_file(path, name, stream, limit, digest=digests)
+                    else _read_file(path, display, stream, limit, digest=digests)
                 )
             if progress:
                 progress("reading", number, len(inputs))
