@@ -886,16 +886,14 @@ class _BandKeys:
     """A scan's LSH band keys, handed to LSH a band at a time, in article order.
 
     Args:
-        keys: One row of band keys an article: an array, or as gathered (possibly in a
-            temporary file).
+        keys: One row of band keys an article: an array, in article order, or as
+            gathered (possibly in a temporary file).
         rank: Where each gathered row goes in article order, if not in it already.
     """
 
     def __init__(
         self, keys: _Rows | npt.NDArray[np.uint64], rank: npt.NDArray[np.int64] | None = None
     ) -> None:
-        if isinstance(keys, np.ndarray) and rank is not None:
-            keys, rank = keys[np.argsort(rank)], None
         self.keys = keys
         self.rank = rank
 
