@@ -175,8 +175,7 @@ class _CompactCleanText(CleanText):
     lines' spans are kept as 32-bit numbers in one bytes object, after their count (12
     bytes a kept line, against about 120 as tuples of ints; an article of one line takes
     49 bytes, where an array took 100); :attr:`pieces` and :attr:`dropped` are made from
-    it when asked for.
-    ``dataclasses.replace`` does not work on it.
+    it when asked for. ``dataclasses.replace`` does not work on it.
     """
 
     __slots__ = ("_document", "_packed", "_reasons")
@@ -805,10 +804,10 @@ class _Rows:
         self.spill = spill
         self.file: io.BufferedRandom | None = None
         self.blocks: list[tuple[int, int]] = []  # each written block's offset and rows
-        self.written = 0  # rows in the file
 
     def __len__(self) -> int:
-        return self.written + len(self.buffer) // (self.dtype.itemsize * self.width)
+        written = sum(rows for _, rows in self.blocks)
+        return written + len(self.buffer) // (self.dtype.itemsize * self.width)
 
     def add(self, chunk: npt.NDArray[_Number]) -> None:
         """Add a chunk's rows after those added."""
@@ -825,7 +824,6 @@ class _Rows:
             offset = self.file.seek(0, os.SEEK_END)
             self.file.write(np.ascontiguousarray(rows.T).data)
         self.blocks.append((offset, len(rows)))
-        self.written += len(rows)
         del rows
         self.buffer = bytearray()
 
